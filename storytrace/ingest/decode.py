@@ -1,0 +1,92 @@
+"""Bytes to text: encoding detection, mojibake repair, binary and emptiness checks.
+
+Crawls mix encodings: UTF-8 pages, legacy code pages, and UTF-8 that was decoded as
+cp1252 somewhere upstream (mojibake: "â€™" for "’"). We decode strictly as UTF-8 first,
+fall back to charset-normalizer's guess, then let ftfy undo mojibake only when its
+badness heuristic says the text looks wrong, which keeps the common case fast.
+"""
+
+from __future__ import annotations
+
+import re
+
+import charset_normalizer
+import ftfy
+from ftfy.badness import is_bad
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
+_WORD = re.compile(r"\w+")
+#: Fewer words than this after stripping markup: nothing worth analysing.
+MIN_WORDS = 8
+
+
+class DecodeError(ValueError):
+    """Raised with a reason code and a sentence for the rejects table."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 4 KiB mean a non-text file."""
+    head = data[:4096]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls / len(head) > 0.05
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode `data`; return (text, how) where how says which encoding or repair applied."""
+    if looks_binary(data):
+        raise DecodeError(
+            "binary",
+            "The file is binary (e.g. an image or archive), not text; remove it from the "
+            "input or pass the right --format.",
+        )
+    try:
+        text, how = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None:
+            raise DecodeError(
+                "encoding",
+                "Could not detect the text encoding; convert the file to UTF-8.",
+            ) from None
+        text, how = str(best), best.encoding
+    return repair_text(text, how)
+
+
+def repair_text(text: str, how: str = "str") -> tuple[str, str]:
+    """Undo mojibake when the text looks garbled; normalise line endings."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if is_bad(text):
+        fixed = ftfy.fix_encoding(text)
+        if fixed != text:
+            text, how = fixed, f"{how}+mojibake-repaired"
+    return _CONTROL.sub("", text), how
+
+
+def visible_words(text: str, is_html: bool) -> int:
+    """Rough count of words a reader would see (markup stripped for HTML)."""
+    if is_html:
+        text = _TAGS.sub(" ", text)
+    return len(_WORD.findall(text))
+
+
+def check_substance(text: str, is_html: bool) -> None:
+    """Reject empty and near-empty pages with a reason."""
+    if not text.strip():
+        raise DecodeError("empty", "The page has no text.")
+    words = visible_words(text, is_html)
+    if words < MIN_WORDS:
+        raise DecodeError(
+            "near_empty",
+            f"The page has only {words} word(s) of text (fewer than {MIN_WORDS}); "
+            "it was probably captured before it loaded.",
+        )

@@ -1,0 +1,188 @@
+"""The workspace: one folder holding one SQLite database, the source of truth.
+
+SQLite runs in WAL mode so that the explorer can read while an ingest writes, and every
+batch is one transaction so that a killed process leaves the database at a batch
+boundary; re-running the same command then completes it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from storytrace.model import Page
+from storytrace.store.schema import all_migrations
+
+DB_NAME = "storytrace.db"
+DEFAULT_WORKSPACE = "storytrace-data"
+
+_PAGE_COLUMNS = (
+    "id, url, raw, raw_format, source, meta, given_title, given_published, given_outlet, "
+    "given_lang, text, title, published, author, outlet, lang, genre, credits, site_name"
+)
+
+
+class WorkspaceError(Exception):
+    """A workspace that cannot be opened or used; the message says what to do."""
+
+
+class Workspace:
+    """A storytrace workspace folder and its SQLite connection."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False):
+        self.path = path
+        self.conn = conn
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: str | Path = DEFAULT_WORKSPACE, read_only: bool = False) -> Workspace:
+        """Open (and create, unless read_only) the workspace at `path`."""
+        folder = Path(path)
+        db_path = folder / DB_NAME
+        if read_only:
+            if not db_path.exists():
+                raise WorkspaceError(
+                    f"No workspace at {folder}: run `storytrace ingest PATH --workspace {folder}` "
+                    "first, or pass the right --workspace."
+                )
+            conn = sqlite3.connect(
+                f"file:{db_path}?mode=ro", uri=True, check_same_thread=False
+            )
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=30000")
+        ws = cls(folder, conn, read_only)
+        if not read_only:
+            ws.migrate()
+        return ws
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: all of it lands or none of it does."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet applied; return their names."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        done = {row[0] for row in self.conn.execute("SELECT name FROM migrations")}
+        applied = []
+        for name, sql in all_migrations():
+            if name in done:
+                continue
+            with self.transaction() as conn:
+                for statement in _split_sql(sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO migrations VALUES (?, datetime('now'))", (name,)
+                )
+            applied.append(name)
+        return applied
+
+    # Pages -----------------------------------------------------------------------------
+
+    def page_ids(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT id FROM pages ORDER BY seq")]
+
+    def pages(self, ids: Iterable[str] | None = None) -> Iterator[Page]:
+        """Pages in ingest order (all, or those whose id is in `ids`)."""
+        if ids is None:
+            rows = self.conn.execute(f"SELECT {_PAGE_COLUMNS} FROM pages ORDER BY seq")
+            for row in rows:
+                yield page_from_row(row)
+            return
+        wanted = list(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT {_PAGE_COLUMNS} FROM pages WHERE id IN ({marks}) ORDER BY seq", chunk
+            ).fetchall()
+            for row in rows:
+                yield page_from_row(row)
+
+    def page(self, page_id: str) -> Page | None:
+        row = self.conn.execute(
+            f"SELECT {_PAGE_COLUMNS} FROM pages WHERE id = ?", (page_id,)
+        ).fetchone()
+        return page_from_row(row) if row else None
+
+    def count(self, table: str) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self.conn.execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                (key, value, value),
+            )
+
+
+def page_from_row(row: sqlite3.Row) -> Page:
+    return Page(
+        id=row["id"],
+        url=row["url"],
+        raw=row["raw"],
+        raw_format=row["raw_format"],
+        source=row["source"],
+        meta=json.loads(row["meta"] or "{}"),
+        given_title=row["given_title"],
+        given_published=row["given_published"],
+        given_outlet=row["given_outlet"],
+        given_lang=row["given_lang"],
+        text=row["text"],
+        title=row["title"],
+        published=row["published"],
+        author=row["author"],
+        outlet=row["outlet"],
+        lang=row["lang"],
+        genre=row["genre"],
+        credits=json.loads(row["credits"] or "[]"),
+        site_name=row["site_name"],
+    )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (sqlite3 runs one per execute call).
+
+    `executescript` would commit our transaction, so statements run one by one.
+    """
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,3 @@
+"""Schema migrations of the web explorer (full-text search index)."""
+
+MIGRATIONS: list[tuple[str, str]] = []
