@@ -17,6 +17,14 @@ from ftfy.badness import is_bad
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
 _WORD = re.compile(r"\w+")
+# UTF-8 read as cp1252/latin-1 always leaves a lead byte (Â..ô) followed by a
+# continuation byte's character; text without such a pair cannot be mojibake, so the
+# slower ftfy check only runs on text that has one.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]"
+)
 #: Fewer words than this after stripping markup: nothing worth analysing.
 MIN_WORDS = 8
 
@@ -65,7 +73,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def repair_text(text: str, how: str = "str") -> tuple[str, str]:
     """Undo mojibake when the text looks garbled; normalise line endings."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if is_bad(text):
+    if _MOJIBAKE_HINT.search(text) and is_bad(text):
         fixed = ftfy.fix_encoding(text)
         if fixed != text:
             text, how = fixed, f"{how}+mojibake-repaired"
@@ -76,7 +84,8 @@ def visible_words(text: str, is_html: bool) -> int:
     """Rough count of words a reader would see (markup stripped for HTML)."""
     if is_html:
         text = _TAGS.sub(" ", text)
-    return len(_WORD.findall(text))
+        return len(_WORD.findall(text))
+    return len(text.split())
 
 
 def check_substance(text: str, is_html: bool) -> None:
