@@ -68,3 +68,12 @@ def test_rejects_lists_reasons(tmp_path):
     result = runner.invoke(app, ["rejects", "-w", ws, "--json"])
     assert result.exit_code == 0
     assert '"reason": "empty"' in result.output
+
+
+def test_python_api_does_what_the_cli_does(tmp_path, corpus):
+    import storytrace
+
+    with storytrace.open(tmp_path / "ws") as ws:
+        summary = ws.ingest(corpus / "seeds", analyze=False)
+        assert summary["ingested"] == 5
+        assert [row["id"] for row in ws.rows()] == ws.page_ids()

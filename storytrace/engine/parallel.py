@@ -54,6 +54,30 @@ def map_batches(
             yield future.result()
 
 
+def map_items(
+    fn: Callable[[list[T]], list[R]],
+    items: Iterable[T],
+    engine: str | None = None,
+    batch_size: int = 200,
+) -> Iterator[R]:
+    """`fn` over `items` with the chosen engine: "local", "process" (default) or "spark".
+
+    The engine comes from the argument, else STORYTRACE_ENGINE; results come back in
+    input order whichever engine runs them.
+    """
+    engine = engine or os.environ.get("STORYTRACE_ENGINE", "process")
+    if engine == "spark":
+        from storytrace.engine.spark import spark_map
+
+        yield from spark_map(fn, items, batch_size)
+        return
+    if engine not in ("local", "process"):
+        raise ValueError(f"unknown engine {engine!r}: use local, process or spark")
+    workers = 1 if engine == "local" else None
+    for batch in map_batches(fn, items, batch_size, workers):
+        yield from batch
+
+
 def map_spark(fn: Callable[[list[T]], list[R]], rdd, batch_size: int = 200):
     """The same batch function over a Spark RDD, one call per chunk of each partition."""
 

@@ -99,3 +99,8 @@ def check_substance(text: str, is_html: bool) -> None:
             f"The page has only {words} word(s) of text (fewer than {MIN_WORDS}); "
             "it was probably captured before it loaded.",
         )
+
+
+def repair_batch(texts: list[str]) -> list[str]:
+    """`repair_text` over a batch, for the parallel engines."""
+    return [repair_text(text)[0] for text in texts]

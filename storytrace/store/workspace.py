@@ -102,6 +102,29 @@ class Workspace:
             applied.append(name)
         return applied
 
+    # The Python API's verbs: the same work as the CLI commands -----------------------
+
+    def ingest(self, *paths: str | Path, fmt: str | None = None, analyze: bool = True) -> dict:
+        """Ingest files or folders, then (by default) run every stage on the new pages."""
+        from storytrace.engine.pipeline import run_stages
+        from storytrace.ingest import ingest_paths
+
+        summary = ingest_paths(self, [Path(p) for p in paths], fmt).as_dict()
+        summary["stages"] = run_stages(self) if analyze else {}
+        return summary
+
+    def analyze(self) -> dict:
+        """Re-run every analysis stage from scratch."""
+        from storytrace.engine.pipeline import run_stages
+
+        return run_stages(self, from_scratch=True)
+
+    def rows(self) -> Iterator[dict]:
+        """Export rows (docs/export.md), one per page."""
+        from storytrace.store.export import page_rows
+
+        return page_rows(self)
+
     # Pages -----------------------------------------------------------------------------
 
     def page_ids(self) -> list[str]:
