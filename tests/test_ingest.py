@@ -93,12 +93,12 @@ def test_gzipped_jsonl_and_csv_and_parquet(tmp_path):
     assert ws.page("csv1").given_title == "Rationing"
 
 
-def make_warc(path: Path, pages: dict[str, tuple[str, bytes]]) -> None:
+def make_warc(path: Path, pages: dict[str, tuple[str, bytes]], status: str = "200 OK") -> None:
     with path.open("wb") as handle:
         writer = WARCWriter(handle, gzip=True)
         for uri, (content_type, body) in pages.items():
             headers = StatusAndHeaders(
-                "200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1"
+                status, [("Content-Type", content_type)], protocol="HTTP/1.1"
             )
             record = writer.create_warc_record(
                 uri, "response", payload=io.BytesIO(body), http_headers=headers
@@ -215,3 +215,18 @@ def test_kill_9_then_same_command_gives_same_workspace(tmp_path):
         pytest.skip("the ingest finished before it could be killed on this machine")
     subprocess.run([*command, str(killed)], check=True, capture_output=True)
     assert _snapshot(db) == _snapshot(tmp_path / "full" / "storytrace.db")
+
+
+def test_warc_error_responses_are_rejected(tmp_path):
+    gone = {"https://ex.com/gone": ("text/html", HTML.encode())}
+    make_warc(tmp_path / "c.warc.gz", gone, status="404 Not Found")
+    ws, summary = ingest(tmp_path, tmp_path / "c.warc.gz")
+    assert summary.ingested == 0
+    assert reasons(ws) == {"https://ex.com/gone": "http_status"}
+
+
+def test_short_latin1_spanish_is_not_read_as_central_european(tmp_path):
+    text = "La compañía anunció el retiro de sus teléfonos en España, según el diario."
+    (tmp_path / "es.txt").write_bytes(text.encode("latin-1"))
+    ws, _ = ingest(tmp_path, tmp_path / "es.txt")
+    assert ws.page("es").raw == text

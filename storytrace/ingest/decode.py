@@ -66,8 +66,24 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 "encoding",
                 "Could not detect the text encoding; convert the file to UTF-8.",
             ) from None
-        text, how = str(best), best.encoding
+        text, how = _prefer_cp1252(data, str(best), best.encoding)
     return repair_text(text, how)
+
+
+#: Single-byte Latin encodings that charset-normalizer confuses on short texts.
+_LATIN_GUESSES = {"cp1250", "cp1257", "iso8859_2", "iso8859_4", "iso8859_13", "iso8859_15",
+                  "latin_1", "iso8859_1", "mac_latin2", "mac_roman", "cp850", "cp437"}
+
+
+def _prefer_cp1252(data: bytes, text: str, guess: str) -> tuple[str, str]:
+    """On a short page, a Latin-script guess is usually Windows-1252 (the web's legacy
+    default, a superset of latin-1): "compañía" guessed as cp1250 reads "compańía"."""
+    if guess.lower() not in _LATIN_GUESSES:
+        return text, guess
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return text, guess
 
 
 def repair_text(text: str, how: str = "str") -> tuple[str, str]:

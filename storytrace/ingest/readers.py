@@ -182,6 +182,11 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Record]:
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             source = f"{path}@{record.rec_headers.get_header('WARC-Record-ID')}"
+            status = record.http_headers.get_statuscode() if record.http_headers else "200"
+            if status and not status.startswith("2"):
+                yield Reject(source, "http_status",
+                             f"The server answered HTTP {status}, not a page.", uri)
+                continue
             content_type = (record.http_headers.get_header("Content-Type") or "").lower() \
                 if record.http_headers else ""
             if content_type and "html" not in content_type:
