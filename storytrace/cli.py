@@ -187,7 +187,7 @@ def info(workspace: WorkspaceOpt = Path(DEFAULT_WORKSPACE)) -> None:
 
 def _register_stage_commands() -> None:
     """Each stage adds its own commands; a stage not built yet adds none."""
-    for stage in ("match", "cluster", "actors", "eval", "demo", "web"):
+    for stage in ("clean", "match", "cluster", "actors", "eval", "demo", "web"):
         try:
             module = importlib.import_module(f"storytrace.{stage}.cli")
         except ModuleNotFoundError as exc:

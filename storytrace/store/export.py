@@ -52,6 +52,9 @@ def page_rows(ws: Workspace) -> Iterator[dict]:
     )
     for row in ws.conn.execute(sql):
         record = {name: row[name] for name in PAGE_FIELDS}
+        for key in ("family", "derived_from", "story", "narrative"):
+            if record[key] is not None:
+                record[key] = str(record[key])
         record["credits"] = json.loads(record["credits"] or "[]")
         yield record
 
