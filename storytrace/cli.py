@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,22 @@ WorkspaceOpt = Annotated[
 ]
 
 
+ENGINE_HELP = typer.Option(
+    help="Where per-page work runs: local, process (a process pool) or spark "
+    "(pip install 'storytrace[spark]'; STORYTRACE_SPARK_MASTER picks the cluster).",
+)
+
+
+def use_engine(engine: str | None) -> None:
+    """The engine travels to the stages through STORYTRACE_ENGINE, like any setting."""
+    if engine is None:
+        return
+    if engine not in ("local", "process", "spark"):
+        err.print(f"[red]error:[/red] unknown --engine {engine!r}; use local, process or spark")
+        raise typer.Exit(2)
+    os.environ["STORYTRACE_ENGINE"] = engine
+
+
 def open_workspace(path: Path, read_only: bool = False) -> Workspace:
     """Open a workspace or exit with a message saying what to do."""
     try:
@@ -60,6 +77,7 @@ def ingest(
     analyze: Annotated[
         bool, typer.Option("--analyze/--no-analyze", help="Run the analysis stages after.")
     ] = True,
+    engine: Annotated[str | None, ENGINE_HELP] = None,
 ) -> None:
     """Read a crawl (txt folders, HTML, JSONL, CSV, Parquet, WARC; .gz too) into a workspace.
 
@@ -74,6 +92,7 @@ def ingest(
     if fmt and fmt not in FORMATS:
         err.print(f"[red]error:[/red] unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
+    use_engine(engine)
     ws = open_workspace(workspace)
     with make_progress() as progress:
         task = progress.add_task("Reading", total=None)
@@ -100,11 +119,15 @@ def print_summary(summary: dict, stages: dict, ws: Workspace) -> None:
 
 
 @app.command()
-def analyze(workspace: WorkspaceOpt = Path(DEFAULT_WORKSPACE)) -> None:
+def analyze(
+    workspace: WorkspaceOpt = Path(DEFAULT_WORKSPACE),
+    engine: Annotated[str | None, ENGINE_HELP] = None,
+) -> None:
     """Re-run every analysis stage from scratch over the whole workspace.
 
-    Example: `storytrace analyze --workspace ws`
+    Example: `storytrace analyze --workspace ws --engine spark`
     """
+    use_engine(engine)
     ws = open_workspace(workspace)
     with make_progress() as progress:
         results = run_stages(ws, from_scratch=True, progress=progress)

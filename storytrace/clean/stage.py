@@ -16,7 +16,7 @@ from rich.progress import Progress
 
 from storytrace.clean.core import clean_page
 from storytrace.clean.profile import MIN_DOCS, OutletProfile, page_observation, page_outlet
-from storytrace.engine.parallel import map_batches
+from storytrace.engine.parallel import batched, choose_engine, map_items
 from storytrace.model import Page
 from storytrace.store import Workspace
 
@@ -35,9 +35,9 @@ def run(ws: Workspace, new_ids: list[str] | None, progress: Progress | None = No
     profiles = load_profiles(ws, outlets)
     task = progress.add_task("clean", total=len(ids)) if progress else None
     work = ((page, profiles.get(page_outlet(page) or "")) for page in ws.pages(ids))
-    workers = None if len(ids) >= PARALLEL_MIN_PAGES else 1
+    engine = choose_engine(len(ids), PARALLEL_MIN_PAGES)
     counts = {"pages": 0, "dated": 0, "titled": 0}
-    for cleaned in map_batches(clean_pairs, work, batch_size=BATCH, workers=workers):
+    for cleaned in batched(map_items(clean_pairs, work, engine, BATCH), BATCH):
         with ws.transaction() as conn:
             write_pages(conn, cleaned)
         counts["pages"] += len(cleaned)

@@ -54,6 +54,14 @@ def map_batches(
             yield future.result()
 
 
+def choose_engine(n_items: int, parallel_min: int = 2000) -> str:
+    """STORYTRACE_ENGINE when set; else a process pool for large jobs, in-process below
+    `parallel_min` items, where starting workers costs more than it saves."""
+    return os.environ.get("STORYTRACE_ENGINE") or (
+        "process" if n_items >= parallel_min else "local"
+    )
+
+
 def map_items(
     fn: Callable[[list[T]], list[R]],
     items: Iterable[T],
