@@ -1,0 +1,280 @@
+"""Online story clustering: families that report the same event join one story.
+
+Each family looks up its nearest families in a faiss index (exact while small, HNSW
+beyond), so cost grows with k, not with the corpus; the stories of those neighbours are
+the only candidates. A family joins the best candidate when text similarity, shared
+names and time proximity together clear a threshold, else it opens a story; stories the
+family bridges are merged when their centroids agree.
+
+Greedy assignment depends on the order families arrive in, so the order is made
+canonical: a batch is placed by date, then id, after all of it is indexed; and after an
+incremental add, `refine` re-places the neighbourhood of the new families in that same
+order. Ingesting the same pages in any order then gives (nearly) the same stories.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import faiss
+import numpy as np
+
+from storytrace.cluster.features import Unit
+
+
+@dataclass
+class StoryParams:
+    """Weights and thresholds; defaults tuned on the labeled dev corpus (see
+    docs/decisions/cluster.md)."""
+
+    join: float = 0.92  # score a family needs to join a story
+    merge: float = 0.92  # score two stories need to become one
+    name_weight: float = 0.05  # bonus for fully shared (idf-weighted) names
+    time_bonus: float = 0.25  # bonus for dates on the same day, fading with the gap
+    time_penalty: float = 0.20  # largest penalty for distant dates
+    time_scale_days: float = 2.0  # closeness falls to 37% at this gap
+    undated_penalty: float = 0.02  # asked of text and names when there is no date to compare
+    neighbours: int = 20  # families looked up per new family
+    hnsw_above: int = 50_000  # switch from exact to HNSW search beyond this many families
+
+
+@dataclass
+class Story:
+    """A growing story: running vector sum, date span, name counts and members."""
+
+    id: int
+    vec_sum: np.ndarray
+    first_day: int | None = None
+    last_day: int | None = None
+    names: Counter = field(default_factory=Counter)
+    units: list[str] = field(default_factory=list)
+
+    def centroid(self) -> np.ndarray:
+        norm = float(np.linalg.norm(self.vec_sum))
+        return self.vec_sum / norm if norm > 0 else self.vec_sum
+
+    def add(self, unit: Unit) -> None:
+        self.vec_sum = self.vec_sum + unit.vec
+        self.names.update(unit.names)
+        self.units.append(unit.id)
+        self._extend(unit.day, unit.day)
+
+    def absorb(self, other: Story) -> None:
+        self.vec_sum = self.vec_sum + other.vec_sum
+        self.names.update(other.names)
+        self.units.extend(other.units)
+        self._extend(other.first_day, other.last_day)
+
+    def _extend(self, first: int | None, last: int | None) -> None:
+        if first is not None:
+            self.first_day = first if self.first_day is None else min(self.first_day, first)
+        if last is not None:
+            self.last_day = last if self.last_day is None else max(self.last_day, last)
+
+
+def arrival_order(unit: Unit) -> tuple:
+    """Canonical processing order: earliest news first, as it would have arrived;
+    undated families after, by id. Sorting by it makes a batch independent of input order."""
+    return (unit.day is None, unit.day or 0, unit.id)
+
+
+class StoryClusterer:
+    """Assigns families to stories one at a time; see the module docstring."""
+
+    def __init__(self, dim: int, params: StoryParams | None = None):
+        self.params = params or StoryParams()
+        self.dim = dim
+        self.stories: dict[int, Story] = {}
+        self.story_of: dict[str, int] = {}  # unit id -> story id
+        self.units: dict[str, Unit] = {}
+        self._unit_ids: list[str] = []  # faiss row -> unit id
+        self._name_df: Counter = Counter()
+        self._index = faiss.IndexFlatIP(dim)
+        self._next_id = 1
+
+    # Public -------------------------------------------------------------------------
+
+    def add(self, units: Iterable[Unit]) -> None:
+        """Place each unit in a story (existing or new), in arrival order.
+
+        All units are indexed first, so name weights see the whole batch whatever its order.
+        """
+        ordered = sorted(units, key=arrival_order)
+        self._remember(ordered)
+        for unit, rows in zip(ordered, self._search(ordered), strict=True):
+            self._place(unit, rows)
+
+    def add_story(self, story_id: int, units: list[Unit]) -> None:
+        """Restore a story saved by an earlier run (incremental mode)."""
+        self.stories[story_id] = Story(story_id, np.zeros(self.dim, dtype=np.float32))
+        self._next_id = max(self._next_id, story_id + 1)
+        self._remember(units)
+        for unit in units:
+            self._assign(unit, story_id)
+
+    def neighbourhood(self, unit_ids: Iterable[str]) -> set[int]:
+        """Stories holding these units or any of their nearest neighbours."""
+        units = [self.units[u] for u in unit_ids]
+        found = {self.story_of[u.id] for u in units}
+        for rows in self._search(units):
+            found.update(self._stories_of(rows))
+        return found
+
+    def refine(self, story_ids: set[int]) -> None:
+        """Re-place the units of these stories in arrival order, as a batch run would.
+
+        After an incremental add this undoes what the ingest order decided locally: the
+        region around the new families is clustered again from its units alone. Story ids
+        are kept where a new story inherits most units of an old one.
+        """
+        previous = {u: sid for sid in story_ids for u in self.stories[sid].units}
+        for sid in story_ids:
+            del self.stories[sid]
+        for unit_id in previous:
+            del self.story_of[unit_id]
+        first_new = self._next_id
+        ordered = sorted((self.units[u] for u in previous), key=arrival_order)
+        for unit, rows in zip(ordered, self._search(ordered), strict=True):
+            self._place(unit, rows)
+        self._keep_ids(previous, first_new)
+
+    def partition(self) -> dict[int, list[str]]:
+        return {sid: list(story.units) for sid, story in self.stories.items()}
+
+    # Internals ----------------------------------------------------------------------
+
+    def _place(self, unit: Unit, neighbour_rows: np.ndarray) -> None:
+        candidates = self._stories_of(neighbour_rows)
+        scored = sorted(
+            (
+                (self._score(unit.vec, unit.day, unit.day, unit.names, self.stories[s]), s)
+                for s in candidates
+            ),
+            reverse=True,
+        )
+        if scored and scored[0][0] >= self.params.join:
+            target = scored[0][1]
+            self._assign(unit, target)
+            self._merge_bridged(target, [s for _, s in scored[1:]])
+        else:
+            self.stories[self._next_id] = Story(self._next_id, np.zeros(self.dim, np.float32))
+            self._assign(unit, self._next_id)
+            self._next_id += 1
+
+    def _assign(self, unit: Unit, story_id: int) -> None:
+        self.stories[story_id].add(unit)
+        self.story_of[unit.id] = story_id
+
+    def _keep_ids(self, previous: dict[str, int], first_new: int) -> None:
+        """Rename stories created by `refine` to the old id they took most units from."""
+        created = sorted(s for s in self.stories if s >= first_new)
+        overlaps = []
+        for sid in created:
+            counts = Counter(previous[u] for u in self.stories[sid].units if u in previous)
+            overlaps += [(-n, old, sid) for old, n in counts.items()]
+        taken: set[int] = set()
+        renamed: set[int] = set()
+        for _, old, sid in sorted(overlaps):
+            if old in taken or sid in renamed or old in self.stories:
+                continue
+            story = self.stories.pop(sid)
+            story.id = old
+            self.stories[old] = story
+            for unit_id in story.units:
+                self.story_of[unit_id] = old
+            taken.add(old)
+            renamed.add(sid)
+
+    def _search(self, units: list[Unit], chunk: int = 4096) -> Iterable[np.ndarray]:
+        """Index rows of each unit's nearest neighbours, searched in batches: one query
+        matrix per chunk is many times faster than one query per unit."""
+        k = min(self.params.neighbours + 1, self._index.ntotal)
+        for start in range(0, len(units), chunk):
+            part = units[start : start + chunk]
+            queries = np.stack([u.vec for u in part]).astype(np.float32)
+            _, rows = self._index.search(queries, k)
+            yield from rows
+
+    def _stories_of(self, rows: np.ndarray) -> list[int]:
+        """Distinct stories of neighbour rows, nearest first; units not placed yet (being
+        added or re-placed) have no story and are skipped."""
+        seen: dict[int, None] = {}
+        for row in rows:
+            story = self.story_of.get(self._unit_ids[row]) if row >= 0 else None
+            if story is not None:
+                seen[story] = None
+        return list(seen)
+
+    def _merge_bridged(self, target: int, others: list[int]) -> None:
+        """Merge stories that the new family shows to be one event."""
+        for other in others:
+            if other not in self.stories or other == target:
+                continue
+            a, b = self.stories[target], self.stories[other]
+            score = self._score(b.centroid(), b.first_day, b.last_day, frozenset(b.names), a)
+            if score >= self.params.merge:
+                a.absorb(b)
+                for unit_id in b.units:
+                    self.story_of[unit_id] = target
+                del self.stories[other]
+
+    def _remember(self, units: list[Unit]) -> None:
+        """Index units once; they stay in the index through merges and refinements."""
+        if not units:
+            return
+        for unit in units:
+            self.units[unit.id] = unit
+            self._unit_ids.append(unit.id)
+            self._name_df.update(unit.names)
+        total = self._index.ntotal + len(units)
+        if total > self.params.hnsw_above and not isinstance(self._index, faiss.IndexHNSWFlat):
+            self._index = self._hnsw_from(self._index)
+        self._index.add(np.stack([u.vec for u in units]).astype(np.float32))
+
+    def _hnsw_from(self, flat: faiss.Index) -> faiss.Index:
+        """Exact search while small; HNSW once exact search would dominate the cost."""
+        hnsw = faiss.IndexHNSWFlat(self.dim, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efSearch = 64
+        if flat.ntotal:
+            hnsw.add(flat.reconstruct_n(0, flat.ntotal))
+        return hnsw
+
+    def _score(
+        self,
+        vec: np.ndarray,
+        first: int | None,
+        last: int | None,
+        names: frozenset[str],
+        story: Story,
+    ) -> float:
+        text = float(vec @ story.centroid())
+        return (
+            text
+            + self.params.name_weight * self._name_agreement(names, story.names)
+            + self._time_agreement(first, last, story)
+        )
+
+    def _name_agreement(self, names: frozenset[str], story_names: Counter) -> float:
+        """Idf-weighted share of the unit's names that the story also mentions."""
+        if not names or not story_names:
+            return 0.0
+        total = len(self._unit_ids) + 1
+        weights = {n: math.log(total / (1 + self._name_df[n])) for n in names}
+        mass = sum(max(w, 0.0) for w in weights.values())
+        if mass == 0:
+            return 0.0
+        shared = sum(max(w, 0.0) for n, w in weights.items() if n in story_names)
+        return shared / mass
+
+    def _time_agreement(self, first: int | None, last: int | None, story: Story) -> float:
+        """A bonus for dates close to the story's, a penalty for distant ones, and a small
+        fixed penalty when either side is undated: most crawled pages are, and without
+        time evidence the text and names must agree a little more."""
+        if first is None or story.first_day is None:
+            return -self.params.undated_penalty
+        gap = max(story.first_day - last, first - story.last_day, 0)
+        closeness = math.exp(-gap / self.params.time_scale_days)
+        return self.params.time_bonus * closeness - self.params.time_penalty * (1 - closeness)

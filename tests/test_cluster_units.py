@@ -1,0 +1,89 @@
+"""Pure parts of the cluster stage: name keys, clustering, narrative labels, metrics."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from storytrace.cluster.features import Unit, name_key, name_overlap, text_names
+from storytrace.cluster.narratives import narrative_labels
+from storytrace.cluster.stories import StoryClusterer, StoryParams
+from storytrace.eval.metrics import bcubed
+
+
+def test_name_keys_meet_across_scripts():
+    assert name_key("Bashagha") == name_key("Башага") == name_key("باشاغا")
+    assert name_key("Haftar") == name_key("Хафтар") == name_key("حفتر")
+    assert name_key("Wagner") == name_key("Вагнер") == name_key("فاغنر")
+    assert name_key("Haftar") != name_key("Bashagha")
+
+
+def test_text_names_skip_sentence_openers():
+    names = text_names("The minister Fathi Bashagha met Khalifa Haftar. Then he left.")
+    assert {name_key("Bashagha"), name_key("Haftar")} <= names
+    assert name_key("Then") not in names and name_key("The") not in names
+    assert name_overlap(names, frozenset({name_key("Хафтар")})) == 1.0
+
+
+def _units(seed: int = 0) -> list[Unit]:
+    """Three tight groups of vectors, one undated group; dates within each group."""
+    rng = np.random.default_rng(seed)
+    units = []
+    for group, day in enumerate([737_000, 737_400, None]):
+        centre = rng.standard_normal(32)
+        for i in range(6):
+            vec = centre + rng.standard_normal(32) * 0.08
+            vec = (vec / np.linalg.norm(vec)).astype(np.float32)
+            units.append(
+                Unit(
+                    f"g{group}-{i}",
+                    vec,
+                    day if day is None else day + i % 3,
+                    frozenset({f"name{group}"}),
+                    [f"p{group}-{i}"],
+                )
+            )
+    return units
+
+
+def test_clusterer_finds_groups_whatever_the_order():
+    units = _units()
+    partitions = []
+    for seed in range(4):
+        shuffled = list(units)
+        random.Random(seed).shuffle(shuffled)
+        clusterer = StoryClusterer(32, StoryParams())
+        clusterer.add(shuffled)
+        partitions.append({u: str(s) for u, s in clusterer.story_of.items()})
+    gold = {u.id: u.id.split("-")[0] for u in units}
+    for partition in partitions:
+        assert bcubed(gold, partition)["f1"] == 1.0
+
+
+def test_refine_keeps_story_ids():
+    units = _units()
+    clusterer = StoryClusterer(32)
+    clusterer.add(units[:10])
+    before = dict(clusterer.story_of)
+    clusterer.add(units[10:])
+    clusterer.refine(clusterer.neighbourhood(u.id for u in units[10:]))
+    assert all(clusterer.story_of[u] == s for u, s in before.items())
+
+
+def test_narrative_labels_prefer_distinctive_terms():
+    labels = narrative_labels(
+        [
+            "Haftar meets Shoigu in Moscow. Haftar visits Moscow again. Libya talks",
+            "Altman fired by OpenAI board. Altman returns to OpenAI. talks",
+        ]
+    )
+    assert labels[0][0] in {"haftar", "moscow"} and "talks" not in labels[0][:2]
+    assert labels[1][0] in {"altman", "openai"}
+
+
+def test_bcubed_perfect_and_lumped():
+    gold = {"a": "1", "b": "1", "c": "2", "d": "2"}
+    assert bcubed(gold, gold)["f1"] == 1.0
+    lumped = bcubed(gold, {k: "x" for k in gold})
+    assert lumped["recall"] == 1.0 and lumped["precision"] == 0.5
