@@ -1,0 +1,148 @@
+"""Candidate pairs without comparing all pairs.
+
+Four cheap keys, each catching what the others miss:
+
+* exact hash of the normalised text - reposts and URL variants;
+* MinHash LSH bands over word 3-grams (rensa) - near-duplicates with edits;
+* hashes of whole sentences - a short copy inside a long page (containment, which
+  Jaccard-based LSH misses when the sizes differ a lot);
+* nearest neighbours of lead embeddings (faiss, exact inner product) - rewrites and
+  translations, which share no words.
+
+Every key is a pure function of one page, and a pair is a candidate when two pages share
+a key (or are close in embedding space), so adding pages later finds exactly the pairs a
+from-scratch run would find (up to the per-key caps below).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+import rensa
+
+NUM_PERM = 64
+#: 32 bands of 2 rows: pairs with a 3-gram Jaccard of 0.3 collide with probability 0.95.
+BANDS = 32
+MINHASH_SEED = 42
+#: A key shared by more pages than this is boilerplate (a site footer), not evidence.
+MAX_BUCKET = 50
+#: Sentences this short are too generic to link two pages on their own.
+MIN_KEY_SENTENCE_WORDS = 10
+#: One shared sentence is often a stock line ("Reporting by ..."); two make a candidate.
+MIN_SHARED_SENTENCES = 2
+#: Embedding neighbours kept per page, in its own language and in others (kept apart:
+#: same-language pages are always closer, and would crowd out the translations), and
+#: the cosine below which none is kept.
+NEIGHBOURS_SAME_LANGUAGE = 10
+NEIGHBOURS_OTHER_LANGUAGES = 20
+NEIGHBOUR_COSINE = 0.80
+_SEARCH_DEPTH = 100
+
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def minhash_digests(gram_sets: list[set[str]]) -> np.ndarray:
+    """MinHash signatures (n, NUM_PERM) of word 3-gram sets, computed in bulk by rensa."""
+    if not gram_sets:
+        return np.zeros((0, NUM_PERM), dtype=np.uint32)
+    sets = [list(grams) or [""] for grams in gram_sets]  # MinHash ignores order
+    matrix = rensa.RMinHash.digest_matrix_from_token_sets(sets, NUM_PERM, MINHASH_SEED)
+    return np.asarray(matrix.to_rows(), dtype=np.uint32)
+
+
+def band_keys(digests: np.ndarray) -> np.ndarray:
+    """One signed 64-bit key per (page, band): equal keys mean an equal band."""
+    rows = NUM_PERM // BANDS
+    bands = digests.reshape(len(digests), BANDS, rows).astype(np.uint64)
+    key = np.arange(BANDS, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            key = (key ^ bands[:, :, r]) * np.uint64(0xBF58476D1CE4E5B9) & _MASK
+            key ^= key >> np.uint64(31)
+    return (key & ~np.uint64(1)).view(np.int64)  # even: a band key, see is_sentence_key
+
+
+def sentence_keys(normalised_sentences: list[str]) -> list[int]:
+    """Signed 64-bit hashes (odd) of a page's long sentences, given normalised."""
+    keys = set()
+    for sentence in normalised_sentences:
+        if sentence.count(" ") + 1 >= MIN_KEY_SENTENCE_WORDS:
+            digest = hashlib.blake2b(sentence.encode(), digest_size=8).digest()
+            keys.add(int.from_bytes(digest, "big", signed=True) | 1)
+    return sorted(keys)
+
+
+def text_key(text_hash: str) -> int:
+    """Key of the whole normalised text (even, so it counts like a band)."""
+    return int.from_bytes(bytes.fromhex(text_hash[:16]), "big", signed=True) & ~1
+
+
+def is_sentence_key(key: int) -> bool:
+    """Sentence keys are odd, band and text keys even: one table holds both."""
+    return bool(key & 1)
+
+
+def pairs_from_buckets(
+    keyed: Iterable[tuple[int, str]], new_ids: set[str] | None = None
+) -> set[tuple[str, str]]:
+    """Pairs sharing a band key or MIN_SHARED_SENTENCES sentence keys.
+
+    With `new_ids`, only pairs touching a new page are returned.
+    """
+    buckets: dict[int, list[str]] = defaultdict(list)
+    for key, page_id in keyed:
+        buckets[key].append(page_id)
+    bands: set[tuple[str, str]] = set()
+    sentences: Counter = Counter()
+    for key, members in buckets.items():
+        if len(members) < 2 or len(members) > MAX_BUCKET:
+            continue
+        members = sorted(set(members))
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if new_ids is None or a in new_ids or b in new_ids:
+                    if is_sentence_key(key):
+                        sentences[(a, b)] += 1
+                    else:
+                        bands.add((a, b))
+    return bands | {pair for pair, n in sentences.items() if n >= MIN_SHARED_SENTENCES}
+
+
+def neighbour_pairs(
+    ids: list[str],
+    vectors: np.ndarray,
+    langs: list[str | None],
+    query_ids: list[str] | None = None,
+) -> dict[tuple[str, str], float]:
+    """Pairs whose lead vectors are among each other's nearest neighbours.
+
+    Exact inner-product search (faiss IndexFlatIP): at these sizes it is fast and has
+    no recall loss to tune. With `query_ids`, only those pages are searched.
+    """
+    import faiss
+
+    if len(ids) < 2:
+        return {}
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    position = {page_id: i for i, page_id in enumerate(ids)}
+    queries = ids if query_ids is None else query_ids
+    rows = np.array([position[q] for q in queries], dtype=np.int64)
+    k = min(_SEARCH_DEPTH, len(ids))
+    scores, found = index.search(np.ascontiguousarray(vectors[rows]), k)
+    result: dict[tuple[str, str], float] = {}
+    for row, row_scores, row_found in zip(rows, scores, found, strict=True):
+        kept = {True: 0, False: 0}
+        for score, j in zip(row_scores, row_found, strict=True):
+            if j < 0 or score < NEIGHBOUR_COSINE or j == row:
+                continue
+            same = langs[j] == langs[row]
+            if kept[same] >= (NEIGHBOURS_SAME_LANGUAGE if same else NEIGHBOURS_OTHER_LANGUAGES):
+                continue
+            kept[same] += 1
+            a, b = sorted((ids[row], ids[j]))
+            result[(a, b)] = max(result.get((a, b), 0.0), float(score))
+    return result

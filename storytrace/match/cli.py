@@ -1,0 +1,120 @@
+"""`storytrace trace PAGE_ID`: a page's family as a tree, and what each copy changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from storytrace.match.trace import family_tree, page_diff
+
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(trace)
+
+
+PageIdArg = Annotated[str, typer.Argument(help="Id of a page in the workspace.")]
+WorkspaceOpt = Annotated[
+    Path,
+    typer.Option("--workspace", "-w", help="Workspace folder.", envvar="STORYTRACE_WORKSPACE"),
+]
+DiffsOpt = Annotated[bool, typer.Option(help="Show each copy's changes against its parent.")]
+
+
+def trace(
+    page_id: PageIdArg,
+    workspace: WorkspaceOpt = Path("storytrace-data"),
+    diffs: DiffsOpt = True,
+) -> None:
+    """Show the article family of PAGE_ID: original, copies, rewrites, translations.
+
+    Example: `storytrace trace 000_860aa38227ee2f93 --workspace ws`
+    """
+    from storytrace.cli import open_workspace
+
+    ws = open_workspace(workspace, read_only=True)
+    if ws.page(page_id) is None:
+        console.print(
+            f"[red]No page {page_id!r} in {workspace}.[/] "
+            "List ids with `storytrace export` or check --workspace."
+        )
+        raise typer.Exit(1)
+    tree = family_tree(ws, page_id)
+    if tree is None:
+        console.print(
+            f"[yellow]Page {page_id} has no family yet:[/] run "
+            f"`storytrace analyze --workspace {workspace}` first."
+        )
+        raise typer.Exit(1)
+    console.print(render_tree(tree))
+    if diffs:
+        for node in _walk(tree["root"]):
+            if node["derived_from"]:
+                diff = page_diff(ws, node["id"])
+                if diff:
+                    console.print(render_diff(diff))
+
+
+def _walk(node: dict):
+    yield node
+    for child in node["children"]:
+        yield from _walk(child)
+
+
+def _label(node: dict) -> Text:
+    style = {
+        "original": "bold green",
+        "verbatim": "cyan",
+        "rewrite": "yellow",
+        "translation": "magenta",
+    }.get(node["relation"], "white")
+    label = Text()
+    label.append(f"{node['relation']:<11}", style=style)
+    label.append(
+        f" {node['id']}  {node['outlet'] or '?'}  {node['published'] or 'no date'}"
+        f"  [{node['lang'] or '?'}]"
+    )
+    return label
+
+
+def render_tree(tree: dict) -> Tree:
+    root = Tree(f"family {tree['family']} ({tree['size']} pages)")
+
+    def add(parent: Tree, node: dict) -> None:
+        branch = parent.add(_label(node))
+        for child in node["children"]:
+            add(branch, child)
+
+    add(root, tree["root"])
+    return root
+
+
+def render_diff(diff: dict):
+    title = f"{diff['page']} vs its parent {diff['parent']} ({diff['relation']})"
+    if diff["kind"] == "translation":
+        table = Table(title=title, show_lines=True)
+        table.add_column(f"source [{diff['langs'][0]}]")
+        table.add_column(f"translation [{diff['langs'][1]}]")
+        for pair in diff["pairs"]:
+            table.add_row(pair["source"], pair["translation"])
+        return table
+    text = Text(f"\n{title}: {diff['aligned_sentences']} sentences aligned\n", style="bold")
+    for edit in diff["edits"]:
+        text.append(f"  …{edit['context']} ")
+        if edit["before"]:
+            text.append(f"-[{edit['before']}]", style="red strike")
+        if edit["after"]:
+            text.append(f" +[{edit['after']}]", style="green")
+        text.append("\n")
+    for sentence in diff["removed_sentences"]:
+        text.append(f"  - sentence removed: {sentence[:160]}\n", style="red")
+    for sentence in diff["added_sentences"]:
+        text.append(f"  + sentence added: {sentence[:160]}\n", style="green")
+    return text

@@ -1,0 +1,319 @@
+"""Families: pages joined by accepted links, one original each, every copy traced to it.
+
+Linking is greedy, strongest link first (single linkage), with one guard: a long page
+that contains two different shorter texts (a digest, a page quoting two articles) must
+not join their families. Every link where the shorter page covers only part of the
+longer one remembers which sentences of the long page it covers; a second such link into
+the same long page from another family is refused unless it covers the same region.
+
+The original is chosen from evidence a reader would accept, in this order of weight:
+in-text credits naming another member's outlet ("Source: Asharq Al-Awsat") or the
+page's own ("Also on rt.com" on rt.com), the earliest publication date, not being a
+truncated part of another member (translations included), a canonical URL rather than a
+`?page=3` variant, a kept wire dateline ("MOSCOW (Reuters) -"), and being the
+best-connected member (copies and translations all point back to their source).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from storytrace.match.classify import REWRITE, TRANSLATION, VERBATIM
+
+#: A link is partial when the shorter page covers less than this share of the longer one
+#: (the rest of the long page is some other text).
+PARTIAL_COVERAGE = 0.8
+#: Two partial links into one long page are "the same text" above this region overlap.
+SAME_REGION_OVERLAP = 0.3
+
+
+@dataclass
+class Link:
+    a: str
+    b: str
+    relation: str
+    score: float
+    evidence: dict
+
+
+@dataclass
+class Member:
+    """What origin selection needs to know about a page."""
+
+    id: str
+    url: str | None = None
+    lang: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    site_name: str | None = None
+    credits: list[str] = field(default_factory=list)
+    n_sentences: int = 0
+    dateline: bool = False  # text opens with a wire dateline, "MOSCOW (Reuters) -"
+
+
+@dataclass
+class Assignment:
+    page_id: str
+    family: str
+    relation: str  # original / verbatim / rewrite / translation
+    derived_from: str | None
+
+
+def partial_region(link: Link) -> tuple[str, frozenset[int]] | None:
+    """(long page, sentences of it covered) when the link covers only part of it."""
+    ev = link.evidence
+    n_a, n_b = ev["sentences"]
+    short = ev["shorter"]
+    long_id = link.b if short == link.a else link.a
+    n_long = n_b if long_id == link.b else n_a
+    covered = frozenset(j for _, j in ev["aligned_pairs"])
+    if n_long == 0 or len(covered) / n_long >= PARTIAL_COVERAGE:
+        return None
+    return long_id, covered
+
+
+class _Clusters:
+    """Union-find plus, per long page, the regions partial links have claimed."""
+
+    def __init__(self, ids: list[str]):
+        self.parent = {i: i for i in ids}
+        self.regions: dict[str, list[tuple[str, frozenset[int]]]] = {}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def try_link(self, link: Link) -> bool:
+        ra, rb = self.find(link.a), self.find(link.b)
+        if ra == rb:
+            return True
+        partial = partial_region(link)
+        if partial and not self._region_allowed(partial, link):
+            return False
+        self.parent[max(ra, rb)] = min(ra, rb)
+        if partial:
+            short = link.a if partial[0] == link.b else link.b
+            self.regions.setdefault(partial[0], []).append((short, partial[1]))
+        return True
+
+    def _region_allowed(self, partial: tuple[str, frozenset[int]], link: Link) -> bool:
+        long_id, covered = partial
+        short_root = self.find(link.a if long_id == link.b else link.b)
+        for other_short, region in self.regions.get(long_id, []):
+            if self.find(other_short) == short_root:
+                continue
+            overlap = len(covered & region) / max(1, min(len(covered), len(region)))
+            if overlap < SAME_REGION_OVERLAP:
+                return False
+        return True
+
+
+def build_families(members: dict[str, Member], links: list[Link]) -> dict[str, Assignment]:
+    """Assign every page in `members` to a family; singletons are their own original."""
+    ids = sorted(members)
+    clusters = _Clusters(ids)
+    accepted: list[Link] = []
+    for link in sorted(links, key=lambda lk: (-lk.score, lk.a, lk.b)):
+        if link.a in members and link.b in members and clusters.try_link(link):
+            accepted.append(link)
+    groups: dict[str, list[str]] = {}
+    for page_id in ids:
+        groups.setdefault(clusters.find(page_id), []).append(page_id)
+    links_by_root: dict[str, list[Link]] = {}
+    for link in accepted:
+        links_by_root.setdefault(clusters.find(link.a), []).append(link)
+    result: dict[str, Assignment] = {}
+    for root, group in groups.items():
+        result.update(_assign_family([members[i] for i in group], links_by_root.get(root, [])))
+    return result
+
+
+def _assign_family(group: list[Member], links: list[Link]) -> dict[str, Assignment]:
+    original = choose_original(group, links)
+    family = f"fam-{original.id}"
+    parents = _spanning_tree(original.id, links)
+    result = {original.id: Assignment(original.id, family, "original", None)}
+    for member in group:
+        if member.id == original.id:
+            continue
+        relation = _relation_to_original(member, parents, original, links)
+        result[member.id] = Assignment(member.id, family, relation, parents[member.id][0])
+    return result
+
+
+def _spanning_tree(root: str, links: list[Link]) -> dict[str, tuple[str, str]]:
+    """Maximum spanning tree from the original: each page's parent and link relation."""
+    adjacency: dict[str, list[Link]] = {}
+    for link in links:
+        adjacency.setdefault(link.a, []).append(link)
+        adjacency.setdefault(link.b, []).append(link)
+    parents: dict[str, tuple[str, str]] = {}
+    reached = {root}
+    frontier = list(adjacency.get(root, []))
+    while frontier:
+        # Same-language links first: an English copy derives from the English text, not
+        # from a translation of it.
+        frontier.sort(key=lambda lk: (lk.relation != TRANSLATION, lk.score, lk.a, lk.b))
+        link = frontier.pop()
+        new = link.b if link.a in reached else link.a
+        if new in reached:
+            continue
+        old = link.a if new == link.b else link.b
+        parents[new] = (old, link.relation)
+        reached.add(new)
+        frontier.extend(lk for lk in adjacency.get(new, []) if not {lk.a, lk.b} <= reached)
+    return parents
+
+
+def _relation_to_original(
+    member: Member,
+    parents: dict[str, tuple[str, str]],
+    original: Member,
+    direct_links: list[Link],
+) -> str:
+    """Translation if the language differs, else the direct link's relation, else the
+    weakest relation on the tree path."""
+    if member.lang and original.lang and member.lang != original.lang:
+        return TRANSLATION
+    for link in direct_links:
+        if original.id in (link.a, link.b) and member.id in (link.a, link.b):
+            return link.relation
+    path, node = [], member.id
+    while node != original.id:
+        node, relation = parents[node]
+        path.append(relation)
+    if all(r == VERBATIM for r in path):
+        return VERBATIM
+    return REWRITE
+
+
+def choose_original(group: list[Member], links: list[Link]) -> Member:
+    """The member whose evidence best says "this is where the text comes from"."""
+    if len(group) == 1:
+        return group[0]
+    earliest = min((m.published for m in group if m.published), default="")
+    degree = _weighted_degree(links)
+    truncated = _truncated_members(links)
+    credited, crediting = _credit_evidence(group)
+
+    def evidence(member: Member) -> tuple:
+        credit = (member.id in credited) - (member.id in crediting)
+        credit += any(_same_outlet(c, member) for c in member.credits)
+        date = 0 if not member.published else (1 if member.published == earliest else -1)
+        return (
+            credit,
+            date,
+            -(member.id in truncated),
+            -_is_url_variant(member.url),
+            member.dateline,
+            round(degree.get(member.id, 0.0), 3),
+            member.n_sentences,
+            member.id,
+        )
+
+    return max(group, key=evidence)
+
+
+def _is_url_variant(url: str | None) -> bool:
+    """A query string (?page=3, ?utm_source=...) marks a variant of a canonical URL."""
+    return bool(url and "?" in url)
+
+
+def _weighted_degree(links: list[Link]) -> dict[str, float]:
+    degree: dict[str, float] = {}
+    for link in links:
+        degree[link.a] = degree.get(link.a, 0.0) + link.score
+        degree[link.b] = degree.get(link.b, 0.0) + link.score
+    return degree
+
+
+def _truncated_members(links: list[Link]) -> set[str]:
+    """Pages that are a part of another member (the shorter side of a partial link)."""
+    found = set()
+    for link in links:
+        partial = partial_region(link)
+        if partial:
+            found.add(link.a if partial[0] == link.b else link.b)
+    return found
+
+
+def _credit_evidence(group: list[Member]) -> tuple[set[str], set[str]]:
+    """(members credited by another member, members crediting another member's outlet)."""
+    credited, crediting = set(), set()
+    for member in group:
+        for credit in member.credits:
+            for other in group:
+                if other.id == member.id or not _same_outlet(credit, other):
+                    continue
+                if _same_outlet(credit, member):
+                    continue
+                credited.add(other.id)
+                crediting.add(member.id)
+    return credited, crediting
+
+
+_CREDIT_LINE = re.compile(
+    r"^\(?(?:source|sources|via|originally published (?:on|by|at|in)|المصدر|fuente|источник)"
+    r"\s*[:\-–]\s*(?P<name>[^()\n]{2,60}?)\)?\s*$"
+    r"|^also on (?P<site>[\w.-]+\.[a-z]{2,})\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+_DATELINE = re.compile(
+    r"(?:^|\n)\s*[A-Z][A-Z.'\- ]{2,30}(?:,\s*[A-Z][\w.' ]{1,25})?\s*\([A-Za-z]{2,12}\)\s*[—–-]"
+)
+
+
+def has_dateline(text: str) -> bool:
+    """Does the text keep a wire dateline ("GREENBELT, Md. (AP) —")? Copies that are
+    edited for another site usually drop it; the wire's own text keeps it."""
+    return bool(_DATELINE.search(text[:1500]))
+
+
+def credits_in(raw: str) -> list[str]:
+    """Credit lines a page carries ("Source: Asharq Al-Awsat", "Also on rt.com").
+
+    Cleaning may drop these lines as bylines or cross-links, so they are read from the
+    raw text; they are evidence of where a text comes from, not content.
+    """
+    found = []
+    for match in _CREDIT_LINE.finditer(raw):
+        name = (match.group("name") or match.group("site") or "").strip()
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def outlet_key(name: str) -> str:
+    """Comparable form of an outlet name or host: 'english.aawsat.com' -> 'aawsat'."""
+    name = name.casefold().strip()
+    name = re.sub(r"^https?://", "", name).split("/")[0]
+    labels = [p for p in name.split(".") if p]
+    if len(labels) >= 2:
+        labels = labels[:-1]  # drop the top-level domain
+        if len(labels) >= 2 and len(labels[-1]) <= 3:  # co.uk, com.au
+            labels = labels[:-1]
+        labels = labels[-1:]  # the registered name, not its subdomain
+    return re.sub(r"[^\w]", "", "".join(labels))
+
+
+def _same_outlet(credit: str, member: Member) -> bool:
+    """Does a credit ('Asharq Al-Awsat', 'rt.com') name this member's outlet?"""
+    key = outlet_key(credit)
+    for name in (member.outlet, member.site_name):
+        if not name or len(key) < 2:
+            continue
+        other = outlet_key(name)
+        if len(other) < 2:
+            continue
+        if key == other:
+            return True
+        if min(len(key), len(other)) >= 4 and fuzz.partial_ratio(key, other) >= 80:
+            return True
+    return False

