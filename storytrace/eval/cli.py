@@ -17,8 +17,8 @@ from storytrace.progress import make_progress
 TARGETS = {
     ("clean", "date_accuracy"): 0.95,
     ("clean", "title_accuracy"): 0.90,
-    ("families", "ari"): 0.93,
-    ("families", "pairwise_f1"): 0.95,
+    ("families", "family_ari"): 0.93,
+    ("families", "family_pairwise_f1"): 0.95,
     ("families", "link_recall_verbatim"): 0.98,
     ("families", "link_recall_rewrite"): 0.90,
     ("families", "link_recall_translation"): 0.90,
@@ -27,9 +27,9 @@ TARGETS = {
     ("stories", "story_bcubed_f1"): 0.93,
     ("stories", "narrative_bcubed_f1"): 0.85,
     ("actors", "entity_f1"): 0.85,
-    ("actors", "actor_merge_precision"): 0.95,
+    ("actors", "merge_precision"): 0.95,
     ("actors", "quote_f1"): 0.85,
-    ("actors", "speaker_accuracy"): 0.90,
+    ("actors", "quote_speaker_accuracy"): 0.90,
 }
 
 
