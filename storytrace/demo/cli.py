@@ -55,17 +55,17 @@ def print_families(ws: Workspace) -> None:
     for row in rows:
         if row["family"]:
             by_family[row["family"]].append(row)
-    table = Table("story", "family", "pages", "relations", "languages", "original")
-    for family, members in sorted(by_family.items(), key=lambda kv: -len(kv[1])):
+    table = Table("story", "pages", "copies of the original", "languages", "original (outlet)")
+    for members in sorted(by_family.values(), key=lambda m: (-len(m), m[0]["id"])):
         if len(members) < 2:
             continue
         original = next((m for m in members if m["relation"] == "original"), members[0])
-        relations = Counter(m["relation"] for m in members)
+        copies = Counter(m["relation"] for m in members if m is not original)
         table.add_row(
-            original["story"] or "", family, str(len(members)),
-            ", ".join(f"{k} {v}" for k, v in sorted(relations.items())),
-            ", ".join(sorted({m["lang"] or "?" for m in members})),
-            f"{original['outlet'] or ''} {original['id']}",
+            original["story"] or "", str(len(members)),
+            ", ".join(f"{n} {kind}" for kind, n in sorted(copies.items())),
+            " ".join(sorted({m["lang"] or "?" for m in members})),
+            original["outlet"] or original["id"],
         )
     if table.row_count:
         console.print(table)
