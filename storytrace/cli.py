@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from pathlib import Path
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from storytrace.engine.pipeline import run_stages
+from storytrace.engine.pipeline import optional_module, run_stages
 from storytrace.ingest import DEFAULT_MAX_PAGE_BYTES, FORMATS, ingest_paths
 from storytrace.progress import make_progress
 from storytrace.store import DEFAULT_WORKSPACE, Workspace, WorkspaceError
@@ -211,13 +210,9 @@ def info(workspace: WorkspaceOpt = Path(DEFAULT_WORKSPACE)) -> None:
 def _register_stage_commands() -> None:
     """Each stage adds its own commands; a stage not built yet adds none."""
     for stage in ("clean", "match", "cluster", "actors", "eval", "demo", "web"):
-        try:
-            module = importlib.import_module(f"storytrace.{stage}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"storytrace.{stage}.cli":
-                continue
-            raise
-        module.register(app)
+        module = optional_module(f"storytrace.{stage}.cli")
+        if module is not None:
+            module.register(app)
 
 
 _register_stage_commands()

@@ -40,6 +40,11 @@ def test_export_jsonl_has_the_contract_fields(seeded):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 5
     assert all(set(PAGE_FIELDS) <= set(row) for row in rows)
+    assert all(row["family"] and row["story"] for row in rows)
+    entities = [json.loads(line) for line in (folder / "pages.entities.jsonl").open()]
+    quotes = [json.loads(line) for line in (folder / "pages.quotes.jsonl").open()]
+    assert any("Shoigu" in e["actor"] for e in entities)
+    assert quotes and {q["page_id"] for q in quotes} <= {row["id"] for row in rows}
 
 
 def test_export_csv_and_parquet_agree(seeded):

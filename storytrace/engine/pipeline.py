@@ -19,14 +19,23 @@ from storytrace.store import Workspace
 STAGES = ("clean", "match", "actors", "cluster")
 
 
-def stage_module(name: str) -> ModuleType | None:
-    """The stage's `stage` module, or None while that stage is not built."""
+def optional_module(name: str) -> ModuleType | None:
+    """Import `name`, or None when that module does not exist.
+
+    Stages, evaluators and stage commands are optional parts; an ImportError raised
+    *inside* an existing module is a real bug and propagates.
+    """
     try:
-        return importlib.import_module(f"storytrace.{name}.stage")
+        return importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name == f"storytrace.{name}.stage":
+        if exc.name == name:
             return None
         raise
+
+
+def stage_module(name: str) -> ModuleType | None:
+    """The stage's `stage` module, or None while that stage is not built."""
+    return optional_module(f"storytrace.{name}.stage")
 
 
 def pending_ids(ws: Workspace, stage: str) -> list[str]:

@@ -6,12 +6,11 @@ The labeled pages are ingested with their labels removed: a stage sees only `id`
 
 from __future__ import annotations
 
-import importlib
 import json
 import tempfile
 from pathlib import Path
 
-from storytrace.engine.pipeline import run_stages
+from storytrace.engine.pipeline import optional_module, run_stages
 from storytrace.ingest import ingest_paths
 from storytrace.store import Workspace
 
@@ -73,9 +72,4 @@ def evaluate(
 
 
 def _evaluator(name: str):
-    try:
-        return importlib.import_module(f"storytrace.eval.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"storytrace.eval.{name}":
-            return None
-        raise
+    return optional_module(f"storytrace.eval.{name}")

@@ -8,12 +8,12 @@ when the actors stage has run, go to sibling tables (`NAME.entities.EXT`,
 from __future__ import annotations
 
 import csv
-import importlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from storytrace.engine.pipeline import optional_module
 from storytrace.store.workspace import Workspace
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
@@ -61,9 +61,8 @@ def page_rows(ws: Workspace) -> Iterator[dict]:
 
 def side_tables(ws: Workspace) -> dict[str, Iterable[dict]]:
     """Entity and quote rows from the actors stage, when it exists and has run."""
-    try:
-        export = importlib.import_module("storytrace.actors.export")
-    except ModuleNotFoundError:
+    export = optional_module("storytrace.actors.api")
+    if export is None:
         return {}
     tables = {}
     if has_table(ws, "mentions"):
