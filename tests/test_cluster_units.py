@@ -87,3 +87,29 @@ def test_bcubed_perfect_and_lumped():
     assert bcubed(gold, gold)["f1"] == 1.0
     lumped = bcubed(gold, {k: "x" for k in gold})
     assert lumped["recall"] == 1.0 and lumped["precision"] == 0.5
+
+
+def _unit(uid: str, vec: list[float], lang: str | None = None) -> Unit:
+    arr = np.asarray(vec, dtype=np.float32)
+    return Unit(uid, arr / np.linalg.norm(arr), langs=frozenset({lang} if lang else ()))
+
+
+def test_translation_gets_cross_lingual_bonus():
+    """A text at cosine 0.915 to an English story joins it when written in Arabic (the
+    embedder scores translations lower) but not when written in English."""
+    story = [_unit(f"en-{i}", [1, 0], "en") for i in range(3)]
+    sin = (1 - 0.915**2) ** 0.5
+    for lang, joins in (("ar", True), ("en", False)):
+        clusterer = StoryClusterer(2)
+        clusterer.add([*story, _unit("z-new", [0.915, sin], lang)])
+        assert (clusterer.story_of["z-new"] == clusterer.story_of["en-0"]) is joins
+
+
+def test_lone_first_family_joins_the_story_grown_after_it():
+    """`a` is placed first, when its only neighbour `b` has no story yet; once `b` and
+    `c` form a story, the second look puts `a` there too."""
+    sin_a, sin_c = (1 - 0.96**2) ** 0.5, (1 - 0.99**2) ** 0.5
+    units = [_unit("a", [0.96, 0, -sin_a]), _unit("b", [1, 0, 0]), _unit("c", [0.99, sin_c, 0])]
+    clusterer = StoryClusterer(3, StoryParams(neighbours=1))
+    clusterer.add(units)
+    assert len(set(clusterer.story_of.values())) == 1

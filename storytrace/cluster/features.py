@@ -3,7 +3,7 @@
 Stories are built from families, not pages: every page of a family tells the same text,
 so clustering families is both cheaper and less noisy than clustering pages. A family is
 summarised by the mean of its page vectors (language-neutral, from the multilingual
-embedder), the set of names it mentions, and its earliest known date.
+embedder), the set of names it mentions, its earliest known date and its languages.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Unit:
     day: int | None = None  # proleptic ordinal of the earliest known date
     names: frozenset[str] = field(default_factory=frozenset)
     pages: list[str] = field(default_factory=list)
+    langs: frozenset[str] = field(default_factory=frozenset)
 
 
 def day_number(published: str | None) -> int | None:

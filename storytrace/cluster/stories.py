@@ -3,8 +3,10 @@
 Each family looks up its nearest families in a faiss index (exact while small, HNSW
 beyond), so cost grows with k, not with the corpus; the stories of those neighbours are
 the only candidates. A family joins the best candidate when text similarity, shared
-names and time proximity together clear a threshold, else it opens a story; stories the
-family bridges are merged when their centroids agree.
+names and time proximity together clear a threshold (translations get a small bonus
+against stories told in other languages: the embedder scores them lower), else it opens
+a story; stories the family bridges are merged when their centroids agree. Families
+still alone at the end get a second look at the stories that grew after them.
 
 Greedy assignment depends on the order families arrive in, so the order is made
 canonical: a batch is placed by date, then id, after all of it is indexed; and after an
@@ -30,13 +32,14 @@ class StoryParams:
     """Weights and thresholds; defaults tuned on the labeled dev corpus (see
     docs/decisions/cluster.md)."""
 
-    join: float = 0.92  # score a family needs to join a story
-    merge: float = 0.92  # score two stories need to become one
+    join: float = 0.915  # score a family needs to join a story
+    merge: float = 0.93  # score two stories need to become one
     name_weight: float = 0.05  # bonus for fully shared (idf-weighted) names
     time_bonus: float = 0.25  # bonus for dates on the same day, fading with the gap
     time_penalty: float = 0.20  # largest penalty for distant dates
     time_scale_days: float = 2.0  # closeness falls to 37% at this gap
     undated_penalty: float = 0.02  # asked of text and names when there is no date to compare
+    cross_lingual_bonus: float = 0.03  # offsets the lower cosine of translations
     neighbours: int = 20  # families looked up per new family
     hnsw_above: int = 50_000  # switch from exact to HNSW search beyond this many families
 
@@ -51,6 +54,7 @@ class Story:
     last_day: int | None = None
     names: Counter = field(default_factory=Counter)
     units: list[str] = field(default_factory=list)
+    langs: Counter = field(default_factory=Counter)  # language -> families written in it
 
     def centroid(self) -> np.ndarray:
         norm = float(np.linalg.norm(self.vec_sum))
@@ -59,12 +63,14 @@ class Story:
     def add(self, unit: Unit) -> None:
         self.vec_sum = self.vec_sum + unit.vec
         self.names.update(unit.names)
+        self.langs.update(unit.langs)
         self.units.append(unit.id)
         self._extend(unit.day, unit.day)
 
     def absorb(self, other: Story) -> None:
         self.vec_sum = self.vec_sum + other.vec_sum
         self.names.update(other.names)
+        self.langs.update(other.langs)
         self.units.extend(other.units)
         self._extend(other.first_day, other.last_day)
 
@@ -106,6 +112,7 @@ class StoryClusterer:
         self._remember(ordered)
         for unit, rows in zip(ordered, self._search(ordered), strict=True):
             self._place(unit, rows)
+        self._settle_singletons(ordered)
 
     def add_story(self, story_id: int, units: list[Unit]) -> None:
         """Restore a story saved by an earlier run (incremental mode)."""
@@ -139,6 +146,7 @@ class StoryClusterer:
         ordered = sorted((self.units[u] for u in previous), key=arrival_order)
         for unit, rows in zip(ordered, self._search(ordered), strict=True):
             self._place(unit, rows)
+        self._settle_singletons(ordered)
         self._keep_ids(previous, first_new)
 
     def partition(self) -> dict[int, list[str]]:
@@ -149,10 +157,7 @@ class StoryClusterer:
     def _place(self, unit: Unit, neighbour_rows: np.ndarray) -> None:
         candidates = self._stories_of(neighbour_rows)
         scored = sorted(
-            (
-                (self._score(unit.vec, unit.day, unit.day, unit.names, self.stories[s]), s)
-                for s in candidates
-            ),
+            ((self._score_unit(unit, self.stories[s]), s) for s in candidates),
             reverse=True,
         )
         if scored and scored[0][0] >= self.params.join:
@@ -163,6 +168,23 @@ class StoryClusterer:
             self.stories[self._next_id] = Story(self._next_id, np.zeros(self.dim, np.float32))
             self._assign(unit, self._next_id)
             self._next_id += 1
+
+    def _settle_singletons(self, ordered: list[Unit]) -> None:
+        """Second look for families left alone: when one arrived first, the stories that
+        grew after it may now clear the threshold that its first neighbours did not."""
+        alone = [u for u in ordered if len(self.stories[self.story_of[u.id]].units) == 1]
+        for unit, rows in zip(alone, self._search(alone), strict=True):
+            own = self.story_of[unit.id]
+            if len(self.stories[own].units) > 1:
+                continue  # another family joined it in this pass
+            scored = [
+                (self._score_unit(unit, self.stories[s]), s)
+                for s in self._stories_of(rows)
+                if s != own
+            ]
+            if scored and max(scored)[0] >= self.params.join:
+                del self.stories[own]
+                self._assign(unit, max(scored)[1])
 
     def _assign(self, unit: Unit, story_id: int) -> None:
         self.stories[story_id].add(unit)
@@ -214,7 +236,9 @@ class StoryClusterer:
             if other not in self.stories or other == target:
                 continue
             a, b = self.stories[target], self.stories[other]
-            score = self._score(b.centroid(), b.first_day, b.last_day, frozenset(b.names), a)
+            score = self._score(
+                b.centroid(), b.first_day, b.last_day, frozenset(b.names), frozenset(b.langs), a
+            )
             if score >= self.params.merge:
                 a.absorb(b)
                 for unit_id in b.units:
@@ -242,20 +266,36 @@ class StoryClusterer:
             hnsw.add(flat.reconstruct_n(0, flat.ntotal))
         return hnsw
 
+    def _score_unit(self, unit: Unit, story: Story) -> float:
+        return self._score(unit.vec, unit.day, unit.day, unit.names, unit.langs, story)
+
     def _score(
         self,
         vec: np.ndarray,
         first: int | None,
         last: int | None,
         names: frozenset[str],
+        langs: frozenset[str],
         story: Story,
     ) -> float:
         text = float(vec @ story.centroid())
         return (
             text
+            + self.params.cross_lingual_bonus * self._foreignness(langs, story)
             + self.params.name_weight * self._name_agreement(names, story.names)
             + self._time_agreement(first, last, story)
         )
+
+    @staticmethod
+    def _foreignness(langs: frozenset[str], story: Story) -> float:
+        """Share of the story's families written in none of these languages (0 when the
+        language is unknown). The embedder gives a translation a lower cosine than a
+        same-language rewrite of the same text, so a family joining a story told in
+        other languages gets a bonus in proportion."""
+        if not langs or not story.langs:
+            return 0.0
+        same = max(story.langs[lang] for lang in langs)
+        return 1.0 - min(1.0, same / max(len(story.units), 1))
 
     def _name_agreement(self, names: frozenset[str], story_names: Counter) -> float:
         """Idf-weighted share of the unit's names that the story also mentions."""

@@ -73,6 +73,7 @@ def build_units(ws, members: dict[str, list[str]]) -> list[Unit]:
                 day=min(days) if days else None,
                 names=frozenset(names),
                 pages=present,
+                langs=frozenset(pages[pid].lang for pid in present if pages[pid].lang),
             )
         )
     return units
