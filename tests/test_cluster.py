@@ -14,6 +14,7 @@ from storytrace.cluster import api, network, stage
 from storytrace.cluster.timeline import timeline_figure, timeline_png
 from storytrace.engine.pipeline import run_stages
 from storytrace.eval.metrics import bcubed
+from storytrace.eval.runner import unlabeled_rows
 from storytrace.ingest import ingest_paths
 from storytrace.store import Workspace
 
@@ -37,23 +38,12 @@ DEV_IDS = (
 )
 
 
-def dev_rows(ids) -> list[dict]:
-    rows = {}
-    with (CORPUS / "dev.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["id"] in ids:
-                rows[row["id"]] = {k: row[k] for k in ("id", "url", "text")}
-    return list(rows.values())
-
-
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cluster")
     extra = folder / "dev.jsonl"
-    extra.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dev_rows(DEV_IDS)), "utf-8"
-    )
+    rows = unlabeled_rows(CORPUS / "dev.jsonl", DEV_IDS)
+    extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     workspace = Workspace.open(folder / "ws")
     ingest_paths(workspace, [SEEDS, extra])
     run_stages(workspace)

@@ -23,6 +23,7 @@ import pytest
 import uvicorn
 
 from storytrace.engine.pipeline import run_stages
+from storytrace.eval.runner import unlabeled_rows
 from storytrace.ingest import ingest_paths
 from storytrace.store import Workspace
 from storytrace.web.app import create_app
@@ -57,12 +58,7 @@ def dev_workspace() -> Path:
     """Build (once per process) the test workspace; returns its folder."""
     folder = Path(tempfile.mkdtemp(prefix="storytrace-web-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    rows = {}
-    with (CORPUS / "dev.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["id"] in DEV_STORY_PAGES:
-                rows[row["id"]] = {key: row[key] for key in ("id", "url", "text")}
+    rows = {row["id"]: row for row in unlabeled_rows(CORPUS / "dev.jsonl", DEV_STORY_PAGES)}
     rows[HOSTILE_ID] = {
         "id": HOSTILE_ID,
         "url": HOSTILE_ID,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from storytrace.engine.pipeline import optional_module, run_stages
@@ -32,13 +33,23 @@ def load_line_labels(path: Path) -> dict[str, dict[int, str]]:
     return {row["id"]: {int(k): v for k, v in row["labels"].items()} for row in rows}
 
 
+def unlabeled(row: dict) -> dict:
+    """A labeled row reduced to what a stage may see."""
+    return {k: row[k] for k in INPUT_FIELDS if row.get(k) is not None}
+
+
+def unlabeled_rows(labels: Path, ids: Iterable[str]) -> list[dict]:
+    """The rows of `labels` with these ids, labels removed, in the order of `ids`."""
+    gold = load_labels(labels)
+    return [unlabeled(gold[page_id]) for page_id in ids]
+
+
 def write_unlabeled(gold: dict[str, dict], folder: Path) -> Path:
     """The labeled pages with every label field removed, as JSONL."""
     path = folder / "unlabeled.jsonl"
     with path.open("w", encoding="utf-8") as handle:
         for row in gold.values():
-            clean = {k: row[k] for k in INPUT_FIELDS if row.get(k) is not None}
-            handle.write(json.dumps(clean, ensure_ascii=False) + "\n")
+            handle.write(json.dumps(unlabeled(row), ensure_ascii=False) + "\n")
     return path
 
 
