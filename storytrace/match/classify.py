@@ -32,12 +32,22 @@ LINK_COPIED_SENTENCES = 3
 #: Verbatim: under this share of the words in kept sentences were changed ("a few
 #: words"); dev verbatim pairs have a median of 0.02, rewrites 0.26.
 VERBATIM_MAX_REWORDED = 0.10
+#: Same-language pairs that share under this share of word 3-grams while their aligned
+#: sentences changed more than REWRITE_MAX_REWORDED of their words are separate reports
+#: of one statement (same facts and quotes, retyped), not one text rewritten, unless
+#: LINK_COPIED_SENTENCES long sentences were copied word for word.
+REWRITE_MIN_SAME_WORDS = 0.25
+REWRITE_MAX_REWORDED = 0.5
 #: Cross-language: translated sentences needed, share of the shorter page, order kept.
 TRANSLATION_MIN_SENTENCES = 3
 TRANSLATION_MIN_SHARE = 0.3
 TRANSLATION_MIN_ORDER = 0.8
 #: Of those, sentences translated one to one (the rest may match two merged sentences).
 TRANSLATION_MIN_ONE_TO_ONE = 2
+#: One sentence out of order is tolerated (translators move a quote or a background
+#: line) when this many sentences are aligned, most of them one to one.
+TRANSLATION_ALIGNED_FOR_ONE_MOVED = 4
+TRANSLATION_ONE_TO_ONE_FOR_ONE_MOVED = 3
 
 
 def _same_language_features(ev: dict) -> tuple[float, ...]:
@@ -65,12 +75,19 @@ def classify(ev: dict) -> tuple[str, float]:
     if ev["cross_language"]:
         return _classify_cross_language(ev)
     probability = same_language_probability(ev)
-    if ev["copied_sentences"] >= LINK_COPIED_SENTENCES:
+    copied_lines = ev["copied_sentences"] >= LINK_COPIED_SENTENCES
+    if copied_lines:
         probability = max(probability, LINK_PROBABILITY)
-    if probability < LINK_PROBABILITY:
+    if probability < LINK_PROBABILITY or (_retold(ev) and not copied_lines):
         return UNRELATED, probability
     copied = ev["reworded"] < VERBATIM_MAX_REWORDED
     return (VERBATIM if copied else REWRITE), probability
+
+
+def _retold(ev: dict) -> bool:
+    """Few shared word sequences and most aligned words changed: the alignment comes from
+    shared facts and quotes (two reports of one press release), not from one text."""
+    return ev["same_words"] < REWRITE_MIN_SAME_WORDS and ev["reworded"] > REWRITE_MAX_REWORDED
 
 
 def _classify_cross_language(ev: dict) -> tuple[str, float]:
@@ -80,7 +97,20 @@ def _classify_cross_language(ev: dict) -> tuple[str, float]:
         n_aligned >= TRANSLATION_MIN_SENTENCES
         and one_to_one >= TRANSLATION_MIN_ONE_TO_ONE
         and ev["aligned"] >= TRANSLATION_MIN_SHARE
-        and ev["in_order"] >= TRANSLATION_MIN_ORDER
+        and _order_kept(ev["in_order"], n_aligned, one_to_one)
     ):
         return TRANSLATION, min(1.0, 0.5 + ev["aligned"] / 2)
     return UNRELATED, ev["aligned"] / 2
+
+
+def _order_kept(in_order: float, n_aligned: int, one_to_one: int) -> bool:
+    """Sentence order kept: 80% in order, or all but one sentence when four or more are
+    aligned (with four, one moved line already means 75%)."""
+    if in_order >= TRANSLATION_MIN_ORDER:
+        return True
+    moved = round(n_aligned * (1 - in_order))
+    return (
+        moved <= 1
+        and n_aligned >= TRANSLATION_ALIGNED_FOR_ONE_MOVED
+        and one_to_one >= TRANSLATION_ONE_TO_ONE_FOR_ONE_MOVED
+    )

@@ -7,11 +7,13 @@ longer one remembers which sentences of the long page it covers; a second such l
 the same long page from another family is refused unless it covers the same region.
 
 The original is chosen from evidence a reader would accept, in this order of weight:
-in-text credits naming another member's outlet ("Source: Asharq Al-Awsat") or the
-page's own ("Also on rt.com" on rt.com), the earliest publication date, not being a
-truncated part of another member (translations included), a canonical URL rather than a
-`?page=3` variant, a kept wire dateline ("MOSCOW (Reuters) -"), and being the
-best-connected member (copies and translations all point back to their source).
+credits naming another member's outlet ("Source: Asharq Al-Awsat", or "... told Asharq
+Al-Awsat" in the text) or the page's own ("Also on rt.com" on rt.com), the earliest
+publication date, a kept wire dateline ("MOSCOW (Reuters) -", "DAKAR, Senegal --"), not
+being a truncated part of another member (translations included; ranked below the
+dateline because crawls cut pages short), a canonical URL rather than a `?page=3` or AMP
+variant, and being the best-connected member (copies and translations all point back to
+their source).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from storytrace.match.classify import REWRITE, TRANSLATION, VERBATIM
 
@@ -50,6 +54,7 @@ class Member:
     outlet: str | None = None
     site_name: str | None = None
     credits: list[str] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)  # proper names in its text (names_in)
     n_sentences: int = 0
     dateline: bool = False  # text opens with a wire dateline, "MOSCOW (Reuters) -"
 
@@ -199,29 +204,46 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
     earliest = min((m.published for m in group if m.published), default="")
     degree = _weighted_degree(links)
     truncated = _truncated_members(links)
-    credited, crediting = _credit_evidence(group)
+    keys = {m.id: _outlet_keys(m) for m in group}
+    named = {m.id: _keys_named(m.named, set().union(*keys.values())) for m in group}
+    credited, crediting = _credit_evidence(group, keys, named)
 
     def evidence(member: Member) -> tuple:
         credit = (member.id in credited) - (member.id in crediting)
         credit += any(_same_outlet(c, member) for c in member.credits)
+        credit += bool(named[member.id] & keys[member.id])
         date = 0 if not member.published else (1 if member.published == earliest else -1)
         return (
             credit,
             date,
+            member.dateline,
             -(member.id in truncated),
             -_is_url_variant(member.url),
-            member.dateline,
             round(degree.get(member.id, 0.0), 3),
             member.n_sentences,
+            _has_slug(member.url),
             member.id,
         )
 
     return max(group, key=evidence)
 
 
+_AMP = re.compile(r"[/.?&]amp(?:$|[/.=&])", re.IGNORECASE)
+
+
 def _is_url_variant(url: str | None) -> bool:
-    """A query string (?page=3, ?utm_source=...) marks a variant of a canonical URL."""
-    return bool(url and "?" in url)
+    """A query string (?page=3, ?utm_source=...) or an AMP form (/amp/, .amp.html, ?amp)
+    marks a variant of a canonical URL."""
+    return bool(url and ("?" in url or _AMP.search(url)))
+
+
+def _has_slug(url: str | None) -> bool:
+    """Does the URL's last path segment carry words ("/lna-denies-haftar-...")? Canonical
+    article URLs usually do; "/node/4652806" is a short alias of the same page."""
+    if not url:
+        return False
+    segment = url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    return bool(re.search(r"[^\W\d_]{3,}[-_]", segment))
 
 
 def _weighted_degree(links: list[Link]) -> dict[str, float]:
@@ -242,19 +264,31 @@ def _truncated_members(links: list[Link]) -> set[str]:
     return found
 
 
-def _credit_evidence(group: list[Member]) -> tuple[set[str], set[str]]:
-    """(members credited by another member, members crediting another member's outlet)."""
+def _credit_evidence(
+    group: list[Member], keys: dict[str, set[str]], named: dict[str, set[str]]
+) -> tuple[set[str], set[str]]:
+    """(members credited by another member, members crediting another member's outlet).
+
+    A credit line ("Source: X") or a mention in the text ("... told Asharq Al-Awsat",
+    "| TechCrunch" in a headline) that names another member's outlet credits it; pages
+    of one outlet credit neither over the other.
+    """
     credited, crediting = set(), set()
     for member in group:
-        for credit in member.credits:
-            for other in group:
-                if other.id == member.id or not _same_outlet(credit, other):
-                    continue
-                if _same_outlet(credit, member):
-                    continue
+        for other in group:
+            if other.id == member.id or keys[member.id] & keys[other.id]:
+                continue
+            credits_other = any(
+                _same_outlet(c, other) and not _same_outlet(c, member) for c in member.credits
+            )
+            if credits_other or named[member.id] & keys[other.id]:
                 credited.add(other.id)
                 crediting.add(member.id)
     return credited, crediting
+
+
+def _outlet_keys(member: Member) -> set[str]:
+    return {outlet_key(n) for n in (member.outlet, member.site_name) if n} - {""}
 
 
 _CREDIT_LINE = re.compile(
@@ -266,13 +300,14 @@ _CREDIT_LINE = re.compile(
 
 
 _DATELINE = re.compile(
-    r"(?:^|\n)\s*[A-Z][A-Z.'\- ]{2,30}(?:,\s*[A-Z][\w.' ]{1,25})?\s*\([A-Za-z]{2,12}\)\s*[—–-]"
+    r"(?:^|\n)\s*[A-Z][A-Z.' ]{2,30}(?:,\s*[A-Z][\w.' ]{1,25})?\s*(?:\([A-Za-z]{2,12}\)\s*)?"
+    r"(?:—|–|--|-)\s*[\"“A-Z]"
 )
 
 
 def has_dateline(text: str) -> bool:
-    """Does the text keep a wire dateline ("GREENBELT, Md. (AP) —")? Copies that are
-    edited for another site usually drop it; the wire's own text keeps it."""
+    """Does the text keep a wire dateline ("GREENBELT, Md. (AP) —", "DAKAR, Senegal --")?
+    Copies that are edited for another site usually drop it; the wire's own text keeps it."""
     return bool(_DATELINE.search(text[:1500]))
 
 
@@ -288,6 +323,49 @@ def credits_in(raw: str) -> list[str]:
         if name and name not in found:
             found.append(name)
     return found
+
+
+_NAME = re.compile(
+    r"[A-Z][\w'’.-]*(?:[ \t]+(?:(?:of|de|du|la|al|el|the)[ \t]+)?[A-Z][\w'’.-]*){0,3}"
+)
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised names in a text ("Asharq Al-Awsat", "The Voice of Sudan"), each run
+    and its word sub-spans: candidates for an outlet the text names as its source."""
+    found: dict[str, None] = {}
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        for start in range(len(words)):
+            for end in range(start + 1, len(words) + 1):
+                found.setdefault(" ".join(words[start:end]), None)
+    return list(found)
+
+
+#: Whole-string similarity (0-100) at which a name from running text names an outlet.
+NAMED_OUTLET_RATIO = 85
+
+
+def _keys_named(names: list[str], keys: set[str]) -> set[str]:
+    """The outlet keys (of 4+ characters) that names from running text name.
+
+    Stricter than a credit line: whole-string similarity, not a partial match ("Returns"
+    is not turks.us, "Sudan" is not thevoiceofsudan.com), but a host may abbreviate the
+    name's leading words ("Asharq Al-Awsat" -> "aaawsat" ~ aawsat.com).
+    """
+    candidates = sorted(k for k in keys if len(k) >= 4)
+    forms = sorted({form for name in names for form in _name_forms(name) if form})
+    if not candidates or not forms:
+        return set()
+    scores = cdist(forms, candidates, scorer=fuzz.ratio, score_cutoff=NAMED_OUTLET_RATIO)
+    return {candidates[j] for j in np.flatnonzero(scores.max(axis=0) >= NAMED_OUTLET_RATIO)}
+
+
+def _name_forms(name: str) -> tuple[str, str]:
+    """The name as an outlet key, and its initials-plus-last-word abbreviation."""
+    words = [w for w in re.split(r"[\s\-–]+", name.casefold()) if w]
+    abbreviation = "".join(w[0] for w in words[:-1]) + words[-1] if words else ""
+    return outlet_key(name), outlet_key(abbreviation)
 
 
 def outlet_key(name: str) -> str:

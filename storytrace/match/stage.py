@@ -25,6 +25,7 @@ from storytrace.match.families import (
     build_families,
     credits_in,
     has_dateline,
+    names_in,
 )
 from storytrace.model import Page
 
@@ -262,6 +263,7 @@ def _rebuild_families(ws, new: set[str]) -> int:
             site_name=p.site_name,
             credits=list(dict.fromkeys([*(p.credits or []), *credits_in(p.raw)])),
             dateline=has_dateline(p.raw),
+            named=names_in(page_text(p)),
         )
         for p in ws.pages(sorted(component))
     }
