@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from storytrace.engine.pipeline import run_stages
+from storytrace.eval.runner import unlabeled_rows
 from storytrace.ingest import ingest_paths
 from storytrace.match import stage
 from storytrace.match.embed import page_vectors
@@ -21,16 +22,6 @@ pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason=f"corpus missing at {
 
 #: RT original + Spanish translation, and an unrelated page of the same story.
 DEV_IDS = ("libya-base-rt", "libya-base-news-front-es", "libya-base-zerohedge")
-
-
-def dev_rows(ids) -> list[dict]:
-    rows = {}
-    with (CORPUS / "dev.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["id"] in ids:
-                rows[row["id"]] = {k: row[k] for k in ("id", "url", "text")}
-    return [rows[i] for i in ids]
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
@@ -104,7 +95,8 @@ def test_trace_data_shows_tree_and_rewording(seeds_ws):
 
 
 def test_translation_joins_its_source_family(tmp_path):
-    ws = analysed(tmp_path / "ws", [write_jsonl(tmp_path / "dev.jsonl", dev_rows(DEV_IDS))])
+    rows = unlabeled_rows(CORPUS / "dev.jsonl", DEV_IDS)
+    ws = analysed(tmp_path / "ws", [write_jsonl(tmp_path / "dev.jsonl", rows)])
     fam = families(ws)
     assert fam["libya-base-news-front-es"][0] == fam["libya-base-rt"][0]
     assert fam["libya-base-news-front-es"][1] == "translation"
@@ -115,7 +107,7 @@ def test_translation_joins_its_source_family(tmp_path):
 
 
 def test_incremental_run_equals_from_scratch(tmp_path):
-    dev = write_jsonl(tmp_path / "dev.jsonl", dev_rows(DEV_IDS))
+    dev = write_jsonl(tmp_path / "dev.jsonl", unlabeled_rows(CORPUS / "dev.jsonl", DEV_IDS))
     step = analysed(tmp_path / "step", [SEEDS])
     ingest_paths(step, [dev])
     run_stages(step, stages=("clean", "match"))
