@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
+from storytrace.eval.families import minhash_families
 from storytrace.eval.metrics import adjusted_rand_index
 from storytrace.match import candidates as C
-from storytrace.match import text as T
 from storytrace.match.classify import UNRELATED, classify
 from storytrace.match.evidence import PageText, pair_evidence
 from storytrace.match.families import Link, Member, build_families
@@ -112,29 +112,10 @@ def run_storytrace(texts: dict[str, str]) -> tuple[dict[str, str], float]:
 
 
 def run_datasketch(texts: dict[str, str]) -> tuple[dict[str, str], float]:
-    from datasketch import MinHash, MinHashLSH
-
+    """datasketch MinHash LSH with storytrace's own shingles (word 3-grams), J >= 0.3."""
     start = time.perf_counter()
-    lsh = MinHashLSH(threshold=0.3, num_perm=128)
-    hashes = {}
-    for pid, text in texts.items():
-        minhash = MinHash(num_perm=128, seed=1)
-        minhash.update_batch([g.encode() for g in T.shingles(T.words(text))])
-        hashes[pid] = minhash
-        lsh.insert(pid, minhash)
-    parent = {pid: pid for pid in texts}
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for pid, minhash in hashes.items():
-        for other in lsh.query(minhash):
-            if other != pid and hashes[other].jaccard(minhash) >= 0.3:
-                parent[find(pid)] = find(other)
-    return {pid: find(pid) for pid in texts}, time.perf_counter() - start
+    families = minhash_families(texts, threshold=0.3, shingle_size=3)
+    return families, time.perf_counter() - start
 
 
 def semantic_table() -> list[tuple]:

@@ -96,19 +96,27 @@ def _origin_accuracy(gold, family, relation, originals) -> float:
 
 def minhash_baseline(ws, ids: list[str], threshold: float = 0.3) -> dict[str, str]:
     """text-dedup-style families: MinHash LSH on word 5-grams, connected components."""
+    from storytrace.match.stage import page_text
+
+    return minhash_families({page.id: page_text(page) for page in ws.pages(ids)}, threshold, 5)
+
+
+def minhash_families(
+    texts: dict[str, str], threshold: float = 0.3, shingle_size: int = 5
+) -> dict[str, str]:
+    """datasketch MinHash LSH over word n-grams, then connected components of the pairs
+    whose estimated Jaccard reaches `threshold`: the baseline every benchmark compares to."""
     from datasketch import MinHash, MinHashLSH
 
-    from storytrace.match.stage import page_text
     from storytrace.match.text import shingles, words
 
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
     hashes = {}
-    for page in ws.pages(ids):
+    for pid, text in texts.items():
         minhash = MinHash(num_perm=128, seed=1)
-        for gram in shingles(words(page_text(page)), size=5):
-            minhash.update(gram.encode())
-        hashes[page.id] = minhash
-        lsh.insert(page.id, minhash)
+        minhash.update_batch([g.encode() for g in shingles(words(text), size=shingle_size)])
+        hashes[pid] = minhash
+        lsh.insert(pid, minhash)
     parent = {pid: pid for pid in hashes}
 
     def find(x: str) -> str:
