@@ -176,16 +176,16 @@ def test_dateline_and_canonical_url_beat_a_longer_amp_or_undated_copy():
     assert families["amp"].relation == "original"
 
 
-def test_translation_tolerates_one_moved_sentence_only_with_strong_alignment():
-    # Shape of the dev pair agenzianova (it) / libyanexpress (en): 4 aligned, 1 moved.
+def test_translation_needs_sentence_order_kept():
+    # Tolerating one moved sentence linked one more dev pair but chained separate reports
+    # on the demo corpus (family ARI 0.91 -> 0.68), so order must hold for 80%.
     evidence = {
         "cross_language": True,
-        "aligned_pairs": [[0, 0], [1, 3], [2, 1], [3, 2]],
-        "aligned_to_merged": 1,
-        "aligned": 0.571,
-        "in_order": 0.75,
+        "aligned_pairs": [[0, 0], [1, 1], [2, 2], [3, 3], [4, 5]],
+        "aligned_to_merged": 0,
+        "aligned": 0.6,
+        "in_order": 0.8,
     }
     assert classify(evidence)[0] == TRANSLATION
-    evidence["aligned_pairs"] = evidence["aligned_pairs"][1:]  # 3 aligned, 1 moved of 3
-    evidence["in_order"] = 0.667
+    evidence["in_order"] = 0.75
     assert classify(evidence)[0] == UNRELATED

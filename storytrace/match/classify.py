@@ -44,10 +44,6 @@ TRANSLATION_MIN_SHARE = 0.3
 TRANSLATION_MIN_ORDER = 0.8
 #: Of those, sentences translated one to one (the rest may match two merged sentences).
 TRANSLATION_MIN_ONE_TO_ONE = 2
-#: One sentence out of order is tolerated (translators move a quote or a background
-#: line) when this many sentences are aligned, most of them one to one.
-TRANSLATION_ALIGNED_FOR_ONE_MOVED = 4
-TRANSLATION_ONE_TO_ONE_FOR_ONE_MOVED = 3
 
 
 def _same_language_features(ev: dict) -> tuple[float, ...]:
@@ -97,20 +93,8 @@ def _classify_cross_language(ev: dict) -> tuple[str, float]:
         n_aligned >= TRANSLATION_MIN_SENTENCES
         and one_to_one >= TRANSLATION_MIN_ONE_TO_ONE
         and ev["aligned"] >= TRANSLATION_MIN_SHARE
-        and _order_kept(ev["in_order"], n_aligned, one_to_one)
+        and ev["in_order"] >= TRANSLATION_MIN_ORDER
     ):
         return TRANSLATION, min(1.0, 0.5 + ev["aligned"] / 2)
     return UNRELATED, ev["aligned"] / 2
 
-
-def _order_kept(in_order: float, n_aligned: int, one_to_one: int) -> bool:
-    """Sentence order kept: 80% in order, or all but one sentence when four or more are
-    aligned (with four, one moved line already means 75%)."""
-    if in_order >= TRANSLATION_MIN_ORDER:
-        return True
-    moved = round(n_aligned * (1 - in_order))
-    return (
-        moved <= 1
-        and n_aligned >= TRANSLATION_ALIGNED_FOR_ONE_MOVED
-        and one_to_one >= TRANSLATION_ONE_TO_ONE_FOR_ONE_MOVED
-    )
