@@ -92,6 +92,9 @@ def test_trace_data_shows_tree_and_rewording(seeds_ws):
     changes = {(e["before"], e["after"]) for e in diff["edits"]}
     assert any("Stone Age" in b and "stone ages" in a for b, a in changes)
     assert any(e["op"] == "added" and "for sure" in e["after"] for e in diff["edits"])
+    why = tree["root"]["children"][0]["why"]
+    assert why.startswith("linked as rewrite") and "sentences aligned" in why
+    assert tree["root"]["why"] is None  # an original has no parent link to explain
 
 
 def test_translation_joins_its_source_family(tmp_path):
@@ -133,5 +136,26 @@ def test_trace_command_prints_tree_and_diff(seeds_ws):
     assert result.exit_code == 0, result.output
     assert "original" in result.output and "rewrite" in result.output
     assert "into stone ages" in result.output
+    assert "linked as rewrite" in result.output
     missing = CliRunner().invoke(app, ["trace", "no-such-page", "-w", str(seeds_ws.path)])
     assert missing.exit_code == 1 and "No page" in missing.output
+
+
+def test_families_lists_copies_by_kind(seeds_ws):
+    from typer.testing import CliRunner
+
+    from storytrace.cli import app
+    from storytrace.match.trace import list_families
+
+    rows = list_families(seeds_ws)
+    assert [(r["size"], r["original"], r["rewrite"]) for r in rows] == [
+        (2, seed_id(seeds_ws, "001"), 1)
+    ]
+    assert list_families(seeds_ws, outlet="rt.com")[0]["original_outlet"] == "rt.com"
+    assert list_families(seeds_ws, outlet="no-such-outlet.example") == []
+    assert len(list_families(seeds_ws, min_size=1)) == 4
+    result = CliRunner().invoke(
+        app, ["families", "-w", str(seeds_ws.path), "--json"], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert '"rewrite": 1' in result.output

@@ -263,3 +263,11 @@ def test_quote_travel_lists_every_appearance(client):
     html = client.get(f"/quotes/{quotes[0]['id']}").text
     assert "How it travelled" in html
     assert client.get("/api/quotes/999999").status_code == 404
+
+
+def test_page_view_explains_the_link_to_its_parent(client):
+    rewrite = "000_860aa38227ee2f93"  # seed 000 rewrites seed 001
+    roots = client.get(f"/api/pages/{rewrite}").json()["family"]["roots"]
+    why = {c["id"]: c["why"] for root in roots for c in root["children"]}
+    assert why[rewrite].startswith("linked as rewrite")
+    assert "sentences aligned" in client.get(f"/pages/{rewrite}").text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,13 +12,14 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from storytrace.match.trace import family_tree, page_diff
+from storytrace.match.trace import family_tree, list_families, page_diff
 
 console = Console()
 
 
 def register(app: typer.Typer) -> None:
     app.command()(trace)
+    app.command()(families)
 
 
 PageIdArg = Annotated[str, typer.Argument(help="Id of a page in the workspace.")]
@@ -62,6 +64,51 @@ def trace(
                     console.print(render_diff(diff))
 
 
+def families(
+    workspace: WorkspaceOpt = Path("storytrace-data"),
+    story: Annotated[int | None, typer.Option(help="Only the families of this story.")] = None,
+    outlet: Annotated[
+        str | None, typer.Option(help="Only families with a page from this outlet.")
+    ] = None,
+    min_size: Annotated[int, typer.Option(help="Smallest family shown (pages).")] = 2,
+    limit: Annotated[int, typer.Option(help="Show at most this many families.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List article families (one text and its copies), biggest first.
+
+    Example: `storytrace families --workspace ws --outlet rt.com`
+    """
+    from storytrace.cli import open_workspace
+
+    ws = open_workspace(workspace, read_only=True)
+    rows = list_families(ws, story=story, outlet=outlet, min_size=min_size, limit=limit)
+    if as_json:
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    if not rows:
+        console.print(
+            f"No family of {min_size}+ pages matches: run `storytrace analyze` after "
+            "ingesting pages, or lower --min-size."
+        )
+        return
+    table = Table()
+    for name in ("pages", "original", "copies", "langs"):
+        table.add_column(name, no_wrap=True, min_width=len(name))
+    table.add_column("title", max_width=50, overflow="fold")
+    for row in rows:
+        copies = [f"{row[k]} {k}" for k in ("verbatim", "rewrite", "translation") if row[k]]
+        table.add_row(
+            str(row["size"]),
+            f"{row['original'] or '?'}\n{row['original_outlet'] or '?'}"
+            f" {row['original_published'] or 'undated'}",
+            "\n".join(copies),
+            ",".join(row["langs"]),
+            row["title"] or "",
+        )
+    console.print(table)
+    console.print("Show one with `storytrace trace PAGE_ID`.", style="dim")
+
+
 def _walk(node: dict):
     yield node
     for child in node["children"]:
@@ -88,7 +135,10 @@ def render_tree(tree: dict) -> Tree:
     root = Tree(f"family {tree['family']} ({tree['size']} pages)")
 
     def add(parent: Tree, node: dict) -> None:
-        branch = parent.add(_label(node))
+        label = _label(node)
+        if node.get("why"):
+            label.append(f"\n{node['why']}", style="dim")
+        branch = parent.add(label)
         for child in node["children"]:
             add(branch, child)
 

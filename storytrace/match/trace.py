@@ -10,6 +10,7 @@ sentence pairs side by side.
 from __future__ import annotations
 
 import difflib
+import json
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -19,6 +20,7 @@ from storytrace.match import text as T
 from storytrace.match.embed import from_blob, get_embedder
 from storytrace.match.evidence import (
     SAME_SENTENCE_RATIO,
+    SENTENCES_EMBEDDED,
     PageText,
     align_cross_language,
     embeddable_sentences,
@@ -37,11 +39,16 @@ def _family_rows(ws, page_id: str) -> list:
 
 
 def family_tree(ws, page_id: str) -> dict | None:
-    """The family of `page_id` as a tree rooted at its original (None if unknown)."""
+    """The family of `page_id` as a tree rooted at its original (None if unknown).
+
+    Each node carries `why`: the evidence of the link to its parent in words, so a user
+    can check every link the matcher made.
+    """
     rows = _family_rows(ws, page_id)
     if not rows:
         return None
     pages = {p.id: p for p in ws.pages([r[0] for r in rows])}
+    links = family_links(ws, [r[0] for r in rows])
     nodes = {
         r[0]: {
             "id": r[0],
@@ -52,6 +59,7 @@ def family_tree(ws, page_id: str) -> dict | None:
             "lang": page_lang(pages[r[0]], page_text(pages[r[0]])),
             "title": pages[r[0]].title,
             "url": pages[r[0]].url,
+            "why": explain(links[_pair_key(r[0], r[2])]) if r[2] else None,
             "children": [],
         }
         for r in rows
@@ -67,6 +75,133 @@ def family_tree(ws, page_id: str) -> dict | None:
         "SELECT family FROM families WHERE page_id = ?", (page_id,)
     ).fetchone()[0]
     return {"family": family, "page": page_id, "size": len(nodes), "root": root}
+
+
+def list_families(
+    ws,
+    story: int | None = None,
+    outlet: str | None = None,
+    min_size: int = 2,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict]:
+    """Families, biggest first: their original and how many copies of each kind.
+
+    `story` keeps the families of one story (needs the cluster stage), `outlet` the
+    families with at least one page from that outlet.
+    """
+    where, params = ["1 = 1"], []
+    if story is not None:
+        where.append("f.family IN (SELECT family FROM story_families WHERE story = ?)")
+        params.append(story)
+    if outlet:
+        where.append(
+            "f.family IN (SELECT f2.family FROM families f2 JOIN pages p2 ON p2.id = f2.page_id"
+            " WHERE p2.outlet = ?)"
+        )
+        params.append(outlet)
+    sql = f"""
+        SELECT f.family,
+               count(*) AS size,
+               max(CASE WHEN f.relation = 'original' THEN f.page_id END) AS original,
+               sum(f.relation = 'verbatim') AS verbatim,
+               sum(f.relation = 'rewrite') AS rewrite,
+               sum(f.relation = 'translation') AS translation,
+               count(DISTINCT p.outlet) AS n_outlets,
+               group_concat(DISTINCT p.lang) AS langs,
+               min(p.published) AS first_date,
+               max(p.published) AS last_date
+        FROM families f JOIN pages p ON p.id = f.page_id
+        WHERE {" AND ".join(where)}
+        GROUP BY f.family HAVING count(*) >= ?
+        ORDER BY size DESC, first_date, f.family
+        LIMIT ? OFFSET ?"""  # noqa: S608 - only fixed clauses are formatted in
+    rows = ws.conn.execute(sql, [*params, min_size, limit, offset]).fetchall()
+    originals = {p.id: p for p in ws.pages([r[2] for r in rows if r[2]])}
+    result = []
+    for row in rows:
+        original = originals.get(row[2])
+        result.append(
+            {
+                "family": row[0],
+                "size": row[1],
+                "original": row[2],
+                "original_outlet": original.outlet if original else None,
+                "original_published": original.published if original else None,
+                "title": original.title if original else None,
+                "verbatim": row[3],
+                "rewrite": row[4],
+                "translation": row[5],
+                "n_outlets": row[6],
+                "langs": sorted((row[7] or "").split(",")) if row[7] else [],
+                "first_date": row[8],
+                "last_date": row[9],
+            }
+        )
+    return result
+
+
+def family_links(ws, page_ids: list[str]) -> dict[tuple[str, str], dict]:
+    """Every accepted link between the given pages: (a, b) sorted -> relation, score,
+    evidence."""
+    wanted = set(page_ids)
+    found: dict[tuple[str, str], dict] = {}
+    for start in range(0, len(page_ids), 500):
+        chunk = page_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = ws.conn.execute(
+            f"SELECT a, b, relation, score, evidence FROM pairs WHERE a IN ({marks})",  # noqa: S608
+            chunk,
+        )
+        for a, b, relation, score, evidence in rows:
+            if b in wanted:
+                found[_pair_key(a, b)] = {
+                    "a": a,
+                    "b": b,
+                    "relation": relation,
+                    "score": score,
+                    "evidence": json.loads(evidence),
+                }
+    return found
+
+
+def _pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def explain(link: dict | None) -> str | None:
+    """One line saying why two pages were linked, from the stored pair evidence."""
+    if link is None:
+        return None
+    ev = link["evidence"]
+    n_short = min(ev.get("sentences") or [0]) or 1
+    aligned = len(ev.get("aligned_pairs", []))
+    if ev.get("cross_language"):
+        merged = ev.get("aligned_to_merged", 0)
+        partner = f" ({merged} matching two merged sentences)" if merged else ""
+        parts = [
+            f"{aligned} of {min(n_short, SENTENCES_EMBEDDED)} sentences have a clear "
+            f"translated partner{partner}",
+            f"{ev.get('in_order', 0):.0%} in order",
+        ]
+    else:
+        parts = [
+            f"{aligned} of {n_short} sentences aligned",
+            f"{ev.get('in_order', 0):.0%} in order",
+            f"{ev.get('same_words', 0):.0%} of word 3-grams shared",
+            f"{ev.get('reworded', 0):.0%} of aligned words changed",
+        ]
+        if ev.get("copied_sentences"):
+            parts.append(_count(ev["copied_sentences"], "long sentence") + " copied word for word")
+        if ev.get("shared_quotes"):
+            parts.append(_count(len(ev["shared_quotes"]), "quote") + " shared")
+    if ev.get("shared_numbers"):
+        parts.append(f"numbers shared: {', '.join(ev['shared_numbers'][:5])}")
+    return f"linked as {link['relation']} (score {link['score']:.2f}): " + "; ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def page_diff(ws, page_id: str) -> dict | None:
