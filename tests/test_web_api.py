@@ -271,3 +271,7 @@ def test_page_view_explains_the_link_to_its_parent(client):
     why = {c["id"]: c["why"] for root in roots for c in root["children"]}
     assert why[rewrite].startswith("linked as rewrite")
     assert "sentences aligned" in client.get(f"/pages/{rewrite}").text
+    story = client.get(f"/api/pages/{rewrite}").json()["story"]
+    families = client.get(f"/api/stories/{story['id']}").json()["families"]
+    nodes = [c for f in families for root in f["roots"] for c in root["children"]]
+    assert any(n["id"] == rewrite and n["why"].startswith("linked as") for n in nodes)

@@ -59,7 +59,7 @@ def family_tree(ws, page_id: str) -> dict | None:
             "lang": page_lang(pages[r[0]], page_text(pages[r[0]])),
             "title": pages[r[0]].title,
             "url": pages[r[0]].url,
-            "why": explain(links[_pair_key(r[0], r[2])]) if r[2] else None,
+            "why": explain(links[pair_key(r[0], r[2])]) if r[2] else None,
             "children": [],
         }
         for r in rows
@@ -155,7 +155,7 @@ def family_links(ws, page_ids: list[str]) -> dict[tuple[str, str], dict]:
         )
         for a, b, relation, score, evidence in rows:
             if b in wanted:
-                found[_pair_key(a, b)] = {
+                found[pair_key(a, b)] = {
                     "a": a,
                     "b": b,
                     "relation": relation,
@@ -165,7 +165,7 @@ def family_links(ws, page_ids: list[str]) -> dict[tuple[str, str], dict]:
     return found
 
 
-def _pair_key(a: str, b: str) -> tuple[str, str]:
+def pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 

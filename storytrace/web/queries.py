@@ -237,6 +237,7 @@ def story_families(db: Database, story_id: str) -> list[dict]:
         " ORDER BY p.published, p.seq LIMIT ?",
         [story_id, FAMILY_PAGES],
     )
+    _explain_links(db, members)
     by_family: dict[str, list[dict]] = defaultdict(list)
     for member in members:
         by_family[member["family"]].append(member)
@@ -245,6 +246,18 @@ def story_families(db: Database, story_id: str) -> list[dict]:
         for family, rows in by_family.items()
     ]
     return sorted(families, key=lambda f: (-f["size"], f["family"]))
+
+
+def _explain_links(db: Database, members: list[dict]) -> None:
+    """Set each member's `why`: the evidence of its link to its parent, in words."""
+    trace = _trace_module()
+    if trace is None or not db.has("pairs"):
+        return
+    links = trace.family_links(db.ws, [m["id"] for m in members])
+    for member in members:
+        parent = member["derived_from"]
+        link = links.get(trace.pair_key(member["id"], parent)) if parent else None
+        member["why"] = trace.explain(link)
 
 
 def family_tree(members: list[dict]) -> list[dict]:
