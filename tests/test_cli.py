@@ -45,6 +45,11 @@ def test_export_jsonl_has_the_contract_fields(seeded):
     quotes = [json.loads(line) for line in (folder / "pages.quotes.jsonl").open()]
     assert any("Shoigu" in e["actor"] for e in entities)
     assert quotes and {q["page_id"] for q in quotes} <= {row["id"] for row in rows}
+    links = [json.loads(line) for line in (folder / "pages.links.jsonl").open()]
+    rewrite = next(row for row in rows if row["relation"] == "rewrite")
+    link = next(lk for lk in links if rewrite["id"] in (lk["a"], lk["b"]))
+    assert {link["a"], link["b"]} == {rewrite["id"], rewrite["derived_from"]}
+    assert link["in_family"] and link["why"].startswith("linked as rewrite")
 
 
 def test_export_csv_and_parquet_agree(seeded):
@@ -56,6 +61,8 @@ def test_export_csv_and_parquet_agree(seeded):
     table = pq.read_table(folder / "p.parquet")
     assert csv_ids == table.column("id").to_pylist()
     assert set(PAGE_FIELDS) <= set(table.schema.names)
+    links = pq.read_table(folder / "p.links.parquet").to_pylist()
+    assert links and all(isinstance(row["score"], float) for row in links)
 
 
 def test_errors_say_what_to_do(tmp_path):

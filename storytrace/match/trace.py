@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -139,6 +140,33 @@ def list_families(
             }
         )
     return result
+
+
+def link_rows(ws) -> Iterator[dict]:
+    """Export rows of the accepted page links: the evidence behind every family.
+
+    A link the family builder refused (the hub guard) is kept with `in_family` false, so
+    a researcher sees every pair the classifier accepted and which ones shaped a family.
+    """
+    family = dict(ws.conn.execute("SELECT page_id, family FROM families"))
+    for a, b, relation, score, evidence in ws.conn.execute(
+        "SELECT a, b, relation, score, evidence FROM pairs ORDER BY a, b"
+    ):
+        ev = json.loads(evidence)
+        yield {
+            "a": a,
+            "b": b,
+            "relation": relation,
+            "score": score,
+            "in_family": family.get(a) is not None and family.get(a) == family.get(b),
+            "cross_language": ev.get("cross_language"),
+            "aligned_sentences": len(ev.get("aligned_pairs", [])),
+            "aligned_share": ev.get("aligned"),
+            "in_order": ev.get("in_order"),
+            "shared_words": ev.get("same_words"),
+            "reworded": ev.get("reworded"),
+            "why": explain({"relation": relation, "score": score, "evidence": ev}),
+        }
 
 
 def family_links(ws, page_ids: list[str]) -> dict[tuple[str, str], dict]:

@@ -1,8 +1,8 @@
 """Export the workspace: one row per page, the public contract documented in docs/export.md.
 
-Analysis fields are null until the stage that fills them has run. Entities and quotes,
-when the actors stage has run, go to sibling tables (`NAME.entities.EXT`,
-`NAME.quotes.EXT`) because they are many rows per page.
+Analysis fields are null until the stage that fills them has run. Page links (match
+stage), entities and quotes (actors stage) go to sibling tables (`NAME.links.EXT`,
+`NAME.entities.EXT`, `NAME.quotes.EXT`) because they are many rows per page.
 """
 
 from __future__ import annotations
@@ -60,11 +60,15 @@ def page_rows(ws: Workspace) -> Iterator[dict]:
 
 
 def side_tables(ws: Workspace) -> dict[str, Iterable[dict]]:
-    """Entity and quote rows from the actors stage, when it exists and has run."""
+    """Page links from the match stage, entity and quote rows from the actors stage, when
+    those stages exist and have run."""
+    tables: dict[str, Iterable[dict]] = {}
+    trace = optional_module("storytrace.match.trace")
+    if trace is not None and has_table(ws, "pairs") and ws.count("pairs"):
+        tables["links"] = trace.link_rows(ws)
     export = optional_module("storytrace.actors.api")
     if export is None:
-        return {}
-    tables = {}
+        return tables
     if has_table(ws, "mentions"):
         tables["entities"] = export.entity_rows(ws)
     if has_table(ws, "quote_appearances"):
