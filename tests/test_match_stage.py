@@ -159,3 +159,23 @@ def test_families_lists_copies_by_kind(seeds_ws):
     )
     assert result.exit_code == 0, result.output
     assert '"rewrite": 1' in result.output
+
+
+def test_compare_explains_a_link_and_a_non_link(seeds_ws):
+    from typer.testing import CliRunner
+
+    from storytrace.cli import app
+    from storytrace.match.explain import compare_pages
+
+    linked = compare_pages(seeds_ws, seed_id(seeds_ws, "000"), seed_id(seeds_ws, "001"))
+    assert linked["relation"] == "rewrite" and linked["same_family"]
+    assert linked["checks"][0].startswith("pass: one-text probability")
+    apart = compare_pages(seeds_ws, seed_id(seeds_ws, "002"), seed_id(seeds_ws, "003"))
+    assert apart["relation"] == "unrelated" and not apart["same_family"]
+    assert apart["why"].startswith("not linked")
+    assert any(c.startswith("fail") for c in apart["checks"])
+    result = CliRunner().invoke(
+        app,
+        ["compare", seed_id(seeds_ws, "000"), "no-such-page", "-w", str(seeds_ws.path)],
+    )
+    assert result.exit_code == 1 and "No page 'no-such-page'" in result.output

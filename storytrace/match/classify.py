@@ -98,3 +98,47 @@ def _classify_cross_language(ev: dict) -> tuple[str, float]:
         return TRANSLATION, min(1.0, 0.5 + ev["aligned"] / 2)
     return UNRELATED, ev["aligned"] / 2
 
+
+
+def checks(ev: dict) -> list[str]:
+    """Each rule `classify` applied to this evidence, with its outcome, in words."""
+    if ev["cross_language"]:
+        n_aligned = len(ev["aligned_pairs"])
+        one_to_one = n_aligned - ev.get("aligned_to_merged", 0)
+        return [
+            _check(n_aligned >= TRANSLATION_MIN_SENTENCES,
+                   f"{n_aligned} sentences have a clear translated partner "
+                   f"(needs {TRANSLATION_MIN_SENTENCES})"),
+            _check(one_to_one >= TRANSLATION_MIN_ONE_TO_ONE,
+                   f"{one_to_one} of them one to one (needs {TRANSLATION_MIN_ONE_TO_ONE})"),
+            _check(ev["aligned"] >= TRANSLATION_MIN_SHARE,
+                   f"they cover {ev['aligned']:.0%} of the shorter page "
+                   f"(needs {TRANSLATION_MIN_SHARE:.0%})"),
+            _check(ev["in_order"] >= TRANSLATION_MIN_ORDER,
+                   f"{ev['in_order']:.0%} keep their order (needs {TRANSLATION_MIN_ORDER:.0%})"),
+        ]
+    probability = same_language_probability(ev)
+    copied = ev["copied_sentences"]
+    found = [
+        _check(probability >= LINK_PROBABILITY,
+               f"one-text probability {probability:.2f} from shared 3-grams, alignment, order, "
+               f"quotes and lead similarity (needs {LINK_PROBABILITY:.2f})"),
+        f"{'pass' if copied >= LINK_COPIED_SENTENCES else 'no override'}: {copied} long "
+        f"sentence(s) copied word for word ({LINK_COPIED_SENTENCES} link the pair whatever "
+        "the probability)",
+    ]
+    if _retold(ev):
+        found.append(
+            f"fail: under {REWRITE_MIN_SAME_WORDS:.0%} of 3-grams shared and over "
+            f"{REWRITE_MAX_REWORDED:.0%} of aligned words changed: retold, not rewritten"
+        )
+    found.append(
+        f"{ev['reworded']:.0%} of aligned words changed: "
+        + ("verbatim" if ev["reworded"] < VERBATIM_MAX_REWORDED else "rewrite")
+        + f" if linked (verbatim under {VERBATIM_MAX_REWORDED:.0%})"
+    )
+    return found
+
+
+def _check(passed: bool, text: str) -> str:
+    return f"{'pass' if passed else 'fail'}: {text}"

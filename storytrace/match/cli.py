@@ -20,6 +20,7 @@ console = Console()
 def register(app: typer.Typer) -> None:
     app.command()(trace)
     app.command()(families)
+    app.command()(compare)
 
 
 PageIdArg = Annotated[str, typer.Argument(help="Id of a page in the workspace.")]
@@ -107,6 +108,36 @@ def families(
         )
     console.print(table)
     console.print("Show one with `storytrace trace PAGE_ID`.", style="dim")
+
+
+def compare(
+    page_a: PageIdArg,
+    page_b: PageIdArg,
+    workspace: WorkspaceOpt = Path("storytrace-data"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, evidence included.")] = False,
+) -> None:
+    """Say whether two pages are one text, and which checks decided it, linked or not.
+
+    Example: `storytrace compare libya-base-rt libya-base-sott --workspace ws`
+    """
+    from storytrace.cli import open_workspace
+    from storytrace.match.explain import compare_pages
+
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        result = compare_pages(ws, page_a, page_b)
+    except KeyError as exc:
+        console.print(f"[red]{exc.args[0]}.[/] List ids with `storytrace export`.")
+        raise typer.Exit(1) from None
+    if as_json:
+        console.print_json(json.dumps(result, ensure_ascii=False))
+        return
+    console.print(Text(result["why"], style="bold"))
+    for check in result["checks"]:
+        style = "green" if check.startswith("pass") else "red" if check.startswith("fail") else ""
+        console.print(Text(f"  {check}", style=style))
+    same = "the same family" if result["same_family"] else "different families"
+    console.print(f"In the workspace they are in {same}.", style="dim")
 
 
 def _walk(node: dict):

@@ -10,8 +10,6 @@ sentence pairs side by side.
 from __future__ import annotations
 
 import difflib
-import json
-from collections.abc import Iterator
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -21,11 +19,11 @@ from storytrace.match import text as T
 from storytrace.match.embed import from_blob, get_embedder
 from storytrace.match.evidence import (
     SAME_SENTENCE_RATIO,
-    SENTENCES_EMBEDDED,
     PageText,
     align_cross_language,
     embeddable_sentences,
 )
+from storytrace.match.explain import explain, family_links, pair_key
 from storytrace.match.stage import page_lang, page_text
 
 
@@ -142,96 +140,6 @@ def list_families(
     return result
 
 
-def link_rows(ws) -> Iterator[dict]:
-    """Export rows of the accepted page links: the evidence behind every family.
-
-    A link the family builder refused (the hub guard) is kept with `in_family` false, so
-    a researcher sees every pair the classifier accepted and which ones shaped a family.
-    """
-    family = dict(ws.conn.execute("SELECT page_id, family FROM families"))
-    for a, b, relation, score, evidence in ws.conn.execute(
-        "SELECT a, b, relation, score, evidence FROM pairs ORDER BY a, b"
-    ):
-        ev = json.loads(evidence)
-        yield {
-            "a": a,
-            "b": b,
-            "relation": relation,
-            "score": score,
-            "in_family": family.get(a) is not None and family.get(a) == family.get(b),
-            "cross_language": ev.get("cross_language"),
-            "aligned_sentences": len(ev.get("aligned_pairs", [])),
-            "aligned_share": ev.get("aligned"),
-            "in_order": ev.get("in_order"),
-            "shared_words": ev.get("same_words"),
-            "reworded": ev.get("reworded"),
-            "why": explain({"relation": relation, "score": score, "evidence": ev}),
-        }
-
-
-def family_links(ws, page_ids: list[str]) -> dict[tuple[str, str], dict]:
-    """Every accepted link between the given pages: (a, b) sorted -> relation, score,
-    evidence."""
-    wanted = set(page_ids)
-    found: dict[tuple[str, str], dict] = {}
-    for start in range(0, len(page_ids), 500):
-        chunk = page_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = ws.conn.execute(
-            f"SELECT a, b, relation, score, evidence FROM pairs WHERE a IN ({marks})",  # noqa: S608
-            chunk,
-        )
-        for a, b, relation, score, evidence in rows:
-            if b in wanted:
-                found[pair_key(a, b)] = {
-                    "a": a,
-                    "b": b,
-                    "relation": relation,
-                    "score": score,
-                    "evidence": json.loads(evidence),
-                }
-    return found
-
-
-def pair_key(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
-
-
-def explain(link: dict | None) -> str | None:
-    """One line saying why two pages were linked, from the stored pair evidence."""
-    if link is None:
-        return None
-    ev = link["evidence"]
-    n_short = min(ev.get("sentences") or [0]) or 1
-    aligned = len(ev.get("aligned_pairs", []))
-    if ev.get("cross_language"):
-        merged = ev.get("aligned_to_merged", 0)
-        partner = f" ({merged} matching two merged sentences)" if merged else ""
-        parts = [
-            f"{aligned} of {min(n_short, SENTENCES_EMBEDDED)} sentences have a clear "
-            f"translated partner{partner}",
-            f"{ev.get('in_order', 0):.0%} in order",
-        ]
-    else:
-        parts = [
-            f"{aligned} of {n_short} sentences aligned",
-            f"{ev.get('in_order', 0):.0%} in order",
-            f"{ev.get('same_words', 0):.0%} of word 3-grams shared",
-            f"{ev.get('reworded', 0):.0%} of aligned words changed",
-        ]
-        if ev.get("copied_sentences"):
-            parts.append(_count(ev["copied_sentences"], "long sentence") + " copied word for word")
-        if ev.get("shared_quotes"):
-            parts.append(_count(len(ev["shared_quotes"]), "quote") + " shared")
-    if ev.get("shared_numbers"):
-        parts.append(f"numbers shared: {', '.join(ev['shared_numbers'][:5])}")
-    return f"linked as {link['relation']} (score {link['score']:.2f}): " + "; ".join(parts)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def page_diff(ws, page_id: str) -> dict | None:
     """How `page_id` differs from the page it was derived from (None for an original)."""
     row = ws.conn.execute(
@@ -241,7 +149,7 @@ def page_diff(ws, page_id: str) -> dict | None:
         return None
     relation, parent_id = row
     page, parent = ws.page(page_id), ws.page(parent_id)
-    mine, theirs = _page_text(page), _page_text(parent)
+    mine, theirs = text_unit(page), text_unit(parent)
     result = {
         "page": page_id,
         "parent": parent_id,
@@ -257,9 +165,23 @@ def page_diff(ws, page_id: str) -> dict | None:
     return result
 
 
-def _page_text(page) -> PageText:
+def text_unit(page) -> PageText:
+    """The matcher's view of a page (sentences, shingles, numbers, quotes)."""
     text = page_text(page)
     return PageText.from_text(page.id, page_lang(page, text), text)
+
+
+def attach_sentence_vectors(ws, page: PageText) -> None:
+    """The page's sentence vectors: the stored ones when the same model wrote them, else
+    encoded now (pages with no cross-language candidate were never encoded)."""
+    embedder = get_embedder()
+    row = ws.conn.execute(
+        "SELECT vecs, dim, model FROM match_sentence_vecs WHERE page_id = ?", (page.id,)
+    ).fetchone()
+    if row is not None and row[2] == embedder.name:
+        page.sentence_vecs = from_blob(row[0], row[1])
+    elif page.sentences:
+        page.sentence_vecs = embedder.encode(embeddable_sentences(page))
 
 
 def align_in_order(a: list[str], b: list[str]) -> list[tuple[int, int]]:
@@ -338,15 +260,8 @@ def _word_key(word: str) -> str:
 
 def translation_pairs(ws, source: PageText, translated: PageText) -> list[dict]:
     """Aligned sentence pairs (source, translation) with their cosine."""
-    embedder = get_embedder()
     for page in (source, translated):
-        row = ws.conn.execute(
-            "SELECT vecs, dim, model FROM match_sentence_vecs WHERE page_id = ?", (page.id,)
-        ).fetchone()
-        if row is not None and row[2] == embedder.name:
-            page.sentence_vecs = from_blob(row[0], row[1])
-        else:
-            page.sentence_vecs = embedder.encode(embeddable_sentences(page))
+        attach_sentence_vectors(ws, page)
     if source.sentence_vecs is None or translated.sentence_vecs is None:
         return []
     found = align_cross_language(source.sentence_vecs, translated.sentence_vecs)

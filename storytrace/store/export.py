@@ -63,9 +63,9 @@ def side_tables(ws: Workspace) -> dict[str, Iterable[dict]]:
     """Page links from the match stage, entity and quote rows from the actors stage, when
     those stages exist and have run."""
     tables: dict[str, Iterable[dict]] = {}
-    trace = optional_module("storytrace.match.trace")
-    if trace is not None and has_table(ws, "pairs") and ws.count("pairs"):
-        tables["links"] = trace.link_rows(ws)
+    explain = optional_module("storytrace.match.explain")
+    if explain is not None and has_table(ws, "pairs") and ws.count("pairs"):
+        tables["links"] = explain.link_rows(ws)
     export = optional_module("storytrace.actors.api")
     if export is None:
         return tables

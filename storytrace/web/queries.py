@@ -13,6 +13,7 @@ import re
 import time
 from collections import Counter, defaultdict
 
+from storytrace.engine.pipeline import optional_module
 from storytrace.web.db import Database
 from storytrace.web.diff import similarity, word_diff
 
@@ -250,14 +251,14 @@ def story_families(db: Database, story_id: str) -> list[dict]:
 
 def _explain_links(db: Database, members: list[dict]) -> None:
     """Set each member's `why`: the evidence of its link to its parent, in words."""
-    trace = _trace_module()
-    if trace is None or not db.has("pairs"):
+    explain = optional_module("storytrace.match.explain")
+    if explain is None or not db.has("pairs"):
         return
-    links = trace.family_links(db.ws, [m["id"] for m in members])
+    links = explain.family_links(db.ws, [m["id"] for m in members])
     for member in members:
         parent = member["derived_from"]
-        link = links.get(trace.pair_key(member["id"], parent)) if parent else None
-        member["why"] = trace.explain(link)
+        link = links.get(explain.pair_key(member["id"], parent)) if parent else None
+        member["why"] = explain.explain(link)
 
 
 def family_tree(members: list[dict]) -> list[dict]:
@@ -348,7 +349,7 @@ def page_family(db: Database, page_id: str) -> dict | None:
     if own is None:
         return None
     parent = page_summary(db, own["derived_from"]) if own["derived_from"] else None
-    trace = _trace_module()
+    trace = optional_module("storytrace.match.trace")
     if trace is not None:
         tree = trace.family_tree(db.ws, page_id) or {}
         roots = [tree["root"]] if tree.get("root") else []
@@ -360,15 +361,6 @@ def page_family(db: Database, page_id: str) -> dict | None:
         [own["family"], FAMILY_PAGES],
     )
     return {**own, "parent": parent, "size": len(members), "roots": family_tree(members)}
-
-
-def _trace_module():
-    """`storytrace.match.trace`, or None while the match stage does not provide it."""
-    try:
-        from storytrace.match import trace
-    except ImportError:
-        return None
-    return trace
 
 
 def page_story(db: Database, page_id: str) -> dict | None:
@@ -752,7 +744,7 @@ def parent_comparison(db: Database, page_id: str) -> dict | None:
     child, parent = page_text(db, page_id), page_text(db, own["derived_from"])
     if child is None or parent is None:
         return None
-    module = _trace_module()
+    module = optional_module("storytrace.match.trace")
     trace = (module.page_diff(db.ws, page_id) if module else None) or {}
     result = {"page": child, "parent": parent, "relation": own["relation"], "trace": trace}
     translated = trace.get("kind") == "translation" or (
