@@ -275,3 +275,19 @@ def test_page_view_explains_the_link_to_its_parent(client):
     families = client.get(f"/api/stories/{story['id']}").json()["families"]
     nodes = [c for f in families for root in f["roots"] for c in root["children"]]
     assert any(n["id"] == rewrite and n["why"].startswith("linked as") for n in nodes)
+
+
+def test_compare_gives_the_verdict_and_checks_for_any_two_pages(client):
+    rewrite, original = "000_860aa38227ee2f93", "001_7f4da93e7288df3c"
+    body = client.get("/api/compare", params={"a": rewrite, "b": original}).json()
+    assert body["relation"] == "rewrite" and body["same_family"]
+    assert body["checks"][0].startswith("pass")
+    apart = client.get(
+        "/api/compare", params={"a": rewrite, "b": "002_d4fe8bf4671f7d50"}
+    ).json()
+    assert apart["relation"] == "unrelated" and any(c.startswith("fail") for c in apart["checks"])
+    html = client.get("/compare", params={"a": rewrite, "b": original}).text
+    assert "one-text probability" in html and 'class="pass"' in html
+    assert client.get("/compare").status_code == 200  # the empty form
+    missing = client.get("/api/compare", params={"a": rewrite, "b": "no-such-page"})
+    assert missing.status_code == 404

@@ -132,6 +132,12 @@ def create_app(workspace: Path) -> FastAPI:
         found(queries.page_summary(db, page_id), "page")
         return found(queries.parent_comparison(db, page_id), "parent for this page")
 
+    @app.get("/api/compare", tags=["pages"])
+    def api_compare(a: str, b: str) -> dict:
+        """Whether two pages are one text, with the pair evidence and every check the
+        classifier made (for pages linked or not)."""
+        return found(queries.compare(db, a, b), "page pair")
+
     @app.get("/api/actors", tags=["actors"])
     def api_actors(limit: Limit = 50, offset: Offset = 0) -> dict:
         """Actors by name."""
@@ -227,6 +233,13 @@ def create_app(workspace: Path) -> FastAPI:
         page = found(queries.page(db, page_id, with_raw=True), "page")
         return render(request, "page.html", page=page,
                       comparison=queries.parent_comparison(db, page_id))
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page(request: Request, a: str = "", b: str = ""):
+        result = queries.compare(db, a, b) if a and b else None
+        if a and b and result is None:
+            raise HTTPException(404, "One of these pages is not in the workspace.")
+        return render(request, "compare.html", a=a, b=b, result=result)
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors_page(request: Request, offset: Offset = 0):

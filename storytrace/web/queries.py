@@ -754,3 +754,17 @@ def parent_comparison(db: Database, page_id: str) -> dict | None:
         return result | {"mode": "side_by_side", "pairs": trace.get("pairs", [])}
     parts = word_diff(parent["text"] or "", child["text"] or "")
     return result | {"mode": "diff", "parts": parts, "similarity": round(similarity(parts), 3)}
+
+
+def compare(db: Database, a: str, b: str) -> dict | None:
+    """The match classifier's verdict on two pages, with its checks (None if a page is
+    unknown or the match stage is absent)."""
+    explain = optional_module("storytrace.match.explain")
+    if explain is None or not a or not b:
+        return None
+    try:
+        result = explain.compare_pages(db.ws, a, b)
+    except KeyError:
+        return None
+    result["pages"] = [page_summary(db, a), page_summary(db, b)]
+    return result
