@@ -110,6 +110,25 @@ def test_long_page_quoting_two_articles_does_not_merge_them():
     assert families["002"].family != families["003"].family
 
 
+def test_weak_link_between_pages_months_apart_is_not_followed():
+    evidence = pair_evidence(page("000"), page("001"))
+
+    def family_count(relation: str, score: float, dates: tuple[str | None, str | None]) -> int:
+        members = {
+            i: Member(id=i, lang="en", published=d) for i, d in zip("ab", dates, strict=True)
+        }
+        families = build_families(members, [Link("a", "b", relation, score, evidence)])
+        return len({f.family for f in families.values()})
+
+    months_apart = ("2024-01-15", "2024-05-20")
+    assert family_count(TRANSLATION, 0.65, months_apart) == 2
+    assert family_count(REWRITE, 0.65, months_apart) == 2
+    assert family_count(REWRITE, 0.95, months_apart) == 1  # overwhelming evidence
+    assert family_count(VERBATIM, 0.65, months_apart) == 1  # a repost months later
+    assert family_count(REWRITE, 0.65, ("2024-01-15", "2024-01-18")) == 1
+    assert family_count(REWRITE, 0.65, ("2024-01-15", None)) == 1
+
+
 def test_credit_naming_another_members_outlet_marks_the_original():
     members = {
         "copy": Member(

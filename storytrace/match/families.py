@@ -1,8 +1,10 @@
 """Families: pages joined by accepted links, one original each, every copy traced to it.
 
-Linking is greedy, strongest link first (single linkage), with one guard: a long page
-that contains two different shorter texts (a digest, a page quoting two articles) must
-not join their families. Every link where the shorter page covers only part of the
+Linking is greedy, strongest link first (single linkage), with two guards. A weak rewrite
+or translation link between pages published months apart is not followed (copies appear
+within days; a later report reuses background sentences). And a long page that contains
+two different shorter texts (a digest, a page quoting two articles) must not join their
+families. Every link where the shorter page covers only part of the
 longer one remembers which sentences of the long page it covers; a second such link into
 the same long page from another family is refused unless it covers the same region.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -32,6 +35,12 @@ from storytrace.match.classify import REWRITE, TRANSLATION, VERBATIM
 PARTIAL_COVERAGE = 0.8
 #: Two partial links into one long page are "the same text" above this region overlap.
 SAME_REGION_OVERLAP = 0.3
+#: Copies, rewrites and translations of news appear within days of their source (on the
+#: labeled corpora every dated pair of one family is at most 4 days apart). A rewrite or
+#: translation link between pages dated further apart than this is a later report reusing
+#: background sentences, unless its evidence is overwhelming (score >= STALE_LINK_SCORE).
+MAX_COPY_GAP_DAYS = 30
+STALE_LINK_SCORE = 0.9
 
 
 @dataclass
@@ -118,13 +127,30 @@ class _Clusters:
         return True
 
 
+def _stale(link: Link, members: dict[str, Member]) -> bool:
+    """A weak rewrite or translation link between pages published months apart."""
+    if link.relation == VERBATIM or link.score >= STALE_LINK_SCORE:
+        return False
+    days = [_day(members[link.a].published), _day(members[link.b].published)]
+    return None not in days and abs(days[0] - days[1]) > MAX_COPY_GAP_DAYS
+
+
+def _day(published: str | None) -> int | None:
+    try:
+        return date.fromisoformat(published[:10]).toordinal() if published else None
+    except ValueError:
+        return None
+
+
 def build_families(members: dict[str, Member], links: list[Link]) -> dict[str, Assignment]:
     """Assign every page in `members` to a family; singletons are their own original."""
     ids = sorted(members)
     clusters = _Clusters(ids)
     accepted: list[Link] = []
     for link in sorted(links, key=lambda lk: (-lk.score, lk.a, lk.b)):
-        if link.a in members and link.b in members and clusters.try_link(link):
+        if link.a not in members or link.b not in members or _stale(link, members):
+            continue
+        if clusters.try_link(link):
             accepted.append(link)
     groups: dict[str, list[str]] = {}
     for page_id in ids:
