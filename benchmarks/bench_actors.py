@@ -14,6 +14,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from storytrace.actors.entities import extract_entities, spacy_model
+from storytrace.actors.gazetteer import place_key
 from storytrace.actors.quotes import extract_quotes
 
 
@@ -34,6 +35,7 @@ def _quotes(page: tuple[str, str]) -> int:
 
 def _warm(_: int) -> None:
     spacy_model("en")
+    place_key("Libya")  # loads the gazetteer once per worker, as the stage does
 
 
 def _rate(pool: Pool, fn, pages: list[tuple[str, str]]) -> tuple[float, int]:

@@ -3,14 +3,15 @@
 Names are found from their grammatical frame instead: a title right before the name
 ("المشير خليفة حفتر"), an apposition after it ("فتحي باشاغا، وزير الداخلية"), and then
 every later use of a found surname ("وأضاف باشاغا"). Organisations are the noun phrase
-after an organisation head ("حكومة الوفاق"). Places are not detected (no gazetteer);
-docs/decisions/actors.md records this as the main weakness for Arabic.
+after an organisation head ("حكومة الوفاق"). Places come from the gazetteer
+(gazetteer.py: countries, regions and large cities, with clitics like "بـ" and "و").
 """
 
 from __future__ import annotations
 
 import re
 
+from storytrace.actors.gazetteer import arabic_places
 from storytrace.actors.lexicon import words as _words
 from storytrace.actors.records import Entity, non_overlapping
 
@@ -42,7 +43,8 @@ def is_arabic(text: str) -> bool:
 
 
 def extract(text: str) -> list[Entity]:
-    """Arabic people (by title and apposition frames) and organisations (by head noun)."""
+    """Arabic people (by title and apposition frames), organisations (by head noun) and
+    places (by gazetteer)."""
     words = list(_WORD.finditer(text))
     found: list[Entity] = []
     for i, w in enumerate(words):
@@ -55,7 +57,7 @@ def extract(text: str) -> list[Entity]:
             kind = "group" if bare in _GROUP_HEADS else "org"
             found.extend(_phrase(text, words, i, kind))
     found.extend(_later_uses(text, words, found))
-    return non_overlapping(found)
+    return non_overlapping(found + arabic_places(text))
 
 
 def _unprefix(word: str) -> str:

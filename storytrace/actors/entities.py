@@ -19,8 +19,10 @@ from functools import cache
 from typing import NamedTuple
 
 from storytrace.actors import arabic
+from storytrace.actors.gazetteer import capitalised_places, place_key
 from storytrace.actors.keys import name_skeletons
 from storytrace.actors.lexicon import (
+    COMPASS_WORDS,
     FUNCTION_WORDS,
     GROUP_HEADS,
     NAME_CONNECTORS,
@@ -51,7 +53,43 @@ def extract_entities(text: str, lang: str | None = None) -> list[Entity]:
         return arabic.extract(text)
     nlp = spacy_model(lang or "en")
     found = _spacy_entities(nlp, text) if nlp is not None else _rule_entities(text, lang)
-    return _propagate(text, _retype_sources(text, _retype_by_surname(text, found)))
+    found = _drop_common_nouns(text, found)
+    places = capitalised_places(text, countries_only=lang in NOUN_CAPITALISING)
+    found = non_overlapping(found + [p for p in places if not _overlaps(p, found)])
+    found = _retype_by_surname(text, _retype_places(found))
+    return _propagate(text, _retype_sources(text, found))
+
+
+def _overlaps(e: Entity, found: list[Entity]) -> bool:
+    return any(f.start < e.end and e.start < f.end for f in found)
+
+
+def _drop_common_nouns(text: str, found: list[Entity]) -> list[Entity]:
+    """Capitalised common nouns taken for names: a lone word ('Telescope', 'Junta') or a
+    word inside a 3+ word 'person' ('James Webb Space') that the page also writes in
+    lowercase at least as often. Places the gazetteer knows are kept."""
+    counts = Counter(re.findall(r"[^\W\d_]+", text))
+    lowercase = {w for w in counts if w.islower()}
+    out = []
+    for e in found:
+        words = e.text.split()
+        if len(words) == 1 and counts[e.text.lower()] >= max(1, counts[e.text]) and not (
+                place_key(e.text)):
+            continue
+        if e.type == "person" and len(words) >= 3 and any(
+                w.lower() in lowercase and w.lower() not in NAME_CONNECTORS for w in words[1:]):
+            continue
+        out.append(e)
+    return out
+
+
+def _retype_places(found: list[Entity]) -> list[Entity]:
+    """A name the gazetteer knows ('Misrata', 'Libye', 'Estados Unidos') is a place.
+
+    A person's surname that is also a town ('Lincoln') is set back to a person after this.
+    """
+    return [Entity(e.text, e.start, e.end, "place")
+            if e.type != "place" and place_key(e.text) else e for e in found]
 
 
 _SOURCE_BEFORE = re.compile(
@@ -133,8 +171,10 @@ def spacy_model(lang: str):  # noqa: ANN201 - spaCy is optional; its type is not
     return None
 
 
+#: FAC (buildings) named in news are mostly institutions speaking through them: the White
+#: House, the Pentagon, the Kremlin; the labels type them as organisations.
 _SPACY_TYPES = {"PERSON": "person", "PER": "person", "ORG": "org", "GPE": "place",
-                "LOC": "place", "FAC": "place", "NORP": "group"}
+                "LOC": "place", "FAC": "org", "NORP": "group"}
 
 
 def _spacy_entities(nlp, text: str) -> list[Entity]:  # noqa: ANN001 - spaCy Language
@@ -146,6 +186,8 @@ def _spacy_entities(nlp, text: str) -> list[Entity]:  # noqa: ANN001 - spaCy Lan
         headline = _title_case(para)
         for ent in doc.ents:
             kind = _SPACY_TYPES.get(ent.label_)
+            if ent.label_ == "FAC" and len(ent.text.split()) > 3:
+                kind = "place"  # a venue or event, not an institution like the White House
             if kind is None or (kind == "group" and not _is_named_group(ent.text)):
                 continue
             if headline and ent.text not in body:
@@ -195,7 +237,8 @@ def _fix_span(span: str, start: int, kind: str) -> list[Entity]:
                     *_fix_span(span[person_start:], start + person_start, "person")]
     if all(w.group().lower() in TITLE_WORDS for w in words) and not span.isupper():
         return []  # "Defense" in "Defense Minister": a title, not an entity
-    if all(w.group() in NON_NAME_ACRONYMS for w in words):
+    if all(w.group() in NON_NAME_ACRONYMS for w in words) or (
+            len(words) == 1 and words[0].group().lower() in COMPASS_WORDS):
         return []
     if kind == "org" and _is_title(words[0]) and not any(
             w.group().lower() in ORG_HEADS for w in words):
@@ -307,7 +350,41 @@ def _rule_entities(text: str, lang: str | None = None) -> list[Entity]:
                 continue
             span = text[part[0].start:part[-1].end]
             out.extend(_fix_span(span, part[0].start, kind))
-    return _first_name_people([e for e in out if len(e.text) > 1])
+    return _split_openers(text, _first_name_people([e for e in out if len(e.text) > 1]))
+
+
+def _opener(text: str, e: Entity, first: str, found: list[Entity]) -> bool:
+    """'Ранее Шойгу': a sentence-opening word the page uses nowhere else, before the surname
+    of a person the page names in full with another first name ('Сергей Шойгу')."""
+    surname = e.text.split()[-1]
+    named = any(f.type == "person" and len(f.text.split()) > 1 and f.text.split()[-1] == surname
+                and f.text.split()[0] != first for f in found)
+    return named and _starts(text, _Tok(first, e.start, e.start + len(first), False)) and len(
+        re.findall(rf"(?<!\w){re.escape(first)}(?!\w)", text, re.I)) == 1
+
+
+def _split_openers(text: str, found: list[Entity]) -> list[Entity]:
+    """Words glued to the front of a name by the capitalised-run rule:
+    a title before an organisation ('Глава Минобороны'), a place before a person
+    ('России Сергей Шойгу'), a sentence-opening adverb before a known surname
+    ('Ранее Шойгу' when the page names 'Сергей Шойгу')."""
+    out = []
+    for e in found:
+        words = list(re.finditer(r"\S+", e.text))
+        cut = None
+        if len(words) > 1 and e.type == "org" and is_title_word(words[0].group()):
+            cut = 1
+        elif len(words) >= 3 and e.type == "person" and place_key(words[0].group()):
+            out.append(Entity(words[0].group(), e.start, e.start + words[0].end(), "place"))
+            cut = 1
+        elif len(words) == 2 and _opener(text, e, words[0].group(), found):
+            cut, e = 1, Entity(e.text, e.start, e.end, "person")
+        if cut is None:
+            out.append(e)
+            continue
+        start = e.start + words[cut].start()
+        out.append(Entity(e.text[words[cut].start():], start, e.end, e.type))
+    return out
 
 
 def _first_name_people(found: list[Entity]) -> list[Entity]:
@@ -429,15 +506,22 @@ def _strip_run_titles(run: list[_Tok]) -> tuple[list[_Tok], bool]:
 
 def _split_leading_acronym(run: list[_Tok]) -> list[list[_Tok]]:
     """'ПНС Фатхи Али Башага': an acronym before a personal name is its own entity, and so
-    is a Russian genitive place before one ('министр обороны России Сергей Шойгу')."""
+    is a place before one ('министр обороны России Сергей Шойгу'), in Russian genitive or
+    known to the gazetteer (a lone word after it is not split off: 'Paris Hilton')."""
     if len(run) >= 3 and _ACRONYM.match(run[0].text) and not _ACRONYM.match(run[1].text):
         return [run[:1], run[1:]]
     if len(run) >= 2 and _RU_GENITIVE.search(run[0].text):
+        return [run[:1], run[1:]]
+    if 3 <= len(run) <= 4 and place_key(run[0].text) and not any(
+            t.text.lower() in ORG_HEADS or t.text.lower() in NAME_CONNECTORS for t in run):
         return [run[:1], run[1:]]
     return [run] if run else []
 
 
 _RU_GENITIVE = re.compile(r"[а-я]ии$")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: Adjective endings with their suffix ('Северной', 'Ливийская'), unlike 'Халифой'.
+_RU_NAME_ADJECTIVE = re.compile(r"(?:ск|н|ов|ев)(?:ая|ое|ой|ий|ый|ые|ых|ого|ому|ым|ую)$")
 _RU_ADJECTIVE = re.compile(r"(?:ая|ое|ой|ий|ый|ые|ых|ого|ому|ым|ую|ской|ского)$")
 
 
@@ -463,6 +547,8 @@ def _rule_type(text: str, run: list[_Tok], tokens: list[_Tok], given: set[str]) 
     if len(words) >= 2 and not any(w in NAME_CONNECTORS for w in lows):
         if _person_evidence(run, tokens, after, given, text):
             return "person"
+        if _CYRILLIC.match(words[0]) and not _RU_NAME_ADJECTIVE.search(words[0]):
+            return "person"  # Russian writes organisations 'Head lowercase', not in capitals
         return "org"
     return "place"
 

@@ -134,6 +134,11 @@ ORG_ONLY_CONNECTORS = words("of the for")
 #: Country abbreviations, written in capitals like organisations but typed as places.
 PLACE_ACRONYMS = words("US USA UK UAE DRC CAR USSR РФ США")
 
+#: Points of the compass, capitalised as regions ("l’Est libyen") but never an actor alone.
+COMPASS_WORDS = words(
+    "north south east west northern southern eastern western nord sud est ouest norte sur "
+    "este oeste norden süden osten westen север юг восток запад")
+
 #: Capitalised abbreviations of common nouns, never names.
 NON_NAME_ACRONYMS = words("AI CEO CTO CFO COO TV PM AM GMT UTC GDP COVID PDF URL FAQ VIDEO PHOTO")
 

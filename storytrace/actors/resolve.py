@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
+from storytrace.actors.gazetteer import place_key
 from storytrace.actors.keys import ascii_fold, name_skeletons, org_key
 from storytrace.actors.lexicon import NAME_CONNECTORS, ORG_HEADS
 from storytrace.actors.records import Entity
@@ -44,8 +45,9 @@ class LocalActor:
         return max(names, key=lambda n: (len(n.split()), len(n)))
 
 
-def group_page(entities: list[Entity]) -> list[LocalActor]:
-    """Group one page's entity mentions into local actors (surnames and acronyms folded)."""
+def group_page(entities: list[Entity], text: str = "") -> list[LocalActor]:
+    """Group one page's entity mentions into local actors (surnames and acronyms folded);
+    `text` (the page) lets an acronym in brackets join the name right before it."""
     people: list[LocalActor] = []
     others: dict[str, LocalActor] = {}
     for ent in entities:
@@ -57,7 +59,7 @@ def group_page(entities: list[Entity]) -> list[LocalActor]:
     _fold_lone_words(people, others)
     for local in others.values():  # one name, typed differently in places: the majority
         local.type = Counter(m.type for m in local.mentions).most_common(1)[0][0]
-    return [p for p in people if p.mentions] + _fold_acronyms(list(others.values()))
+    return [p for p in people if p.mentions] + _fold_acronyms(list(others.values()), text)
 
 
 def _fold_lone_words(people: list[LocalActor], others: dict[str, LocalActor]) -> None:
@@ -103,8 +105,10 @@ def _fold_single_name_people(people: list[LocalActor]) -> None:
             p.mentions.clear()
 
 
-def _fold_acronyms(orgs: list[LocalActor]) -> list[LocalActor]:
-    """Merge an acronym actor into the page's organisation whose initials spell it."""
+def _fold_acronyms(orgs: list[LocalActor], text: str = "") -> list[LocalActor]:
+    """Merge an acronym actor into the page's organisation whose initials spell it, or
+    that it follows in brackets: a translated name keeps the original acronym
+    ('Acuerdo Nacional (GNA)', 'Ejército Nacional de Libia (LNA)')."""
     acronyms = [a for a in orgs if all(_ACRONYM.match(m.text) for m in a.mentions)]
     long_forms = [a for a in orgs if a not in acronyms and a.type in ("org", "group")]
     kept = [a for a in orgs if a not in acronyms]
@@ -112,6 +116,7 @@ def _fold_acronyms(orgs: list[LocalActor]) -> list[LocalActor]:
         letters = acr.mentions[0].text
         match = next((o for o in long_forms if any(_initials(n) == letters
                                                    for n in o.full_names)), None)
+        match = match or _bracketed_by(acr, long_forms, text)
         if match is None:
             kept.append(acr)
         else:
@@ -119,6 +124,16 @@ def _fold_acronyms(orgs: list[LocalActor]) -> list[LocalActor]:
             match.mentions.sort(key=lambda m: m.start)
             match.acronym = letters
     return kept
+
+
+def _bracketed_by(acr: LocalActor, long_forms: list[LocalActor], text: str) -> LocalActor | None:
+    """The organisation written right before the acronym's bracket: 'Name (ACR)'."""
+    for m in acr.mentions:
+        for org in long_forms:
+            if any(re.fullmatch(r" ?\( ?", text[o.end:m.start]) for o in org.mentions
+                   if o.end <= m.start):
+                return org
+    return None
 
 
 def _initials(name: str) -> str:
@@ -244,13 +259,22 @@ class ActorIndex:
 
     def _resolve_named(self, local: LocalActor) -> GlobalActor:
         """Organisations, groups and places meet on their folded name, whatever type a page
-        gave them, on their acronym (transliterated: ЛНА = LNA), and places also on a close
-        spelling (Tobruk, Tobrouk, Тобрук)."""
+        gave them, on their acronym (transliterated: ЛНА = LNA; a spelled-out acronym also
+        on its letters in another order, as translations reorder words: ANL = LNA); places
+        also on their gazetteer key (Libya, Libye, Ливии, ليبيا) and on a close spelling
+        (Tobruk, Tobrouk)."""
         keys = [f"name:{org_key(n)}" for n in set(local.full_names)]
+        if local.type == "place":
+            geo = {place_key(m.text) for m in local.mentions} - {None}
+            keys = [f"geo:{k}" for k in sorted(geo)] + keys
         acr = local.acronym or next((m.text for m in local.mentions
                                      if _ACRONYM.match(m.text)), None)
         if acr:
-            keys.append(f"acr:{anyascii(acr).upper()}")
+            letters = anyascii(acr).upper()
+            keys.append(f"acr:{letters}")
+            if len(letters) >= 3 and local.acronym:  # spelled out on the page, and word
+                # order flips in translation: LNA / ANL (Armée nationale libyenne)
+                keys.append(f"acrset:{''.join(sorted(letters))}")
         found = next((min(self.keys[k]) for k in keys if self.keys.get(k)), None)
         if found is None and local.type == "place":
             found = self._similar_place(local)

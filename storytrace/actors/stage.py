@@ -83,7 +83,7 @@ def _process_page(conn, index: ActorIndex, page: Page) -> Counter:
     text = page_text(page)
     entities = extract_entities(text, page.lang)
     actor_of: dict[tuple[int, int], int] = {}
-    for local in group_page(entities):
+    for local in group_page(entities, text):
         actor = index.resolve(local)
         for m in local.mentions:
             actor_of[(m.start, m.end)] = actor.id

@@ -1,0 +1,116 @@
+"""Place gazetteer: one key per place in every language, Arabic places, cross-language actors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storytrace.actors.entities import extract_entities
+from storytrace.actors.gazetteer import arabic_places, capitalised_places, place_key
+from storytrace.actors.resolve import ActorIndex, group_page
+
+CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"corpus missing at {CORPUS}")
+
+
+@pytest.mark.parametrize("spellings", [
+    ["Libya", "Libye", "Libia", "Ливия", "Ливии", "ليبيا"],
+    ["Moscow", "Moscou", "Moscú", "Москва", "Москвы", "موسكو"],
+    ["Tobruk", "Tobrouk", "Tubruq", "طبرق"],
+    ["United States", "Estados Unidos", "États-Unis", "US", "U.S.", "США", "الولايات المتحدة"],
+    ["Africa", "Afrique", "África", "Африка", "أفريقيا"],
+    ["Northern Africa", "Afrique du Nord", "Северной Африке"],
+])
+def test_every_spelling_of_a_place_has_one_key(spellings):
+    keys = {place_key(s) for s in spellings}
+    assert len(keys) == 1 and None not in keys, keys
+
+
+def test_translated_city_nicknames_are_not_kept():
+    # GeoNames lists "White House" among Casablanca's names (Dar el Beida): a translation,
+    # not a spelling, so it is dropped and the White House stays an organisation.
+    assert place_key("White House") is None
+    assert place_key("Casablanca") is not None
+
+
+def test_people_and_common_words_are_not_places():
+    for word in ("Haftar", "Shoigu", "Bloomberg", "Summit", "Est"):
+        assert place_key(word) is None, word
+
+
+def test_capitalised_places_take_whole_runs_only():
+    text = ("Officials in Egypt and the United Arab Emirates met at Moscow State University. "
+            "В Ливии и России.")
+    assert [e.text for e in capitalised_places(text)] == [
+        "Egypt", "United Arab Emirates", "Ливии", "России"]
+
+
+def test_arabic_cities_need_a_place_frame():
+    # بورصة is Bursa and "stock exchange": alone it is a common word, after في a place.
+    assert [e.text for e in arabic_places("ارتفعت بورصة الأسهم")] == []
+    assert [e.text for e in arabic_places("وصل الوفد إلى طرابلس ثم بموسكو")] == [
+        "طرابلس", "موسكو"]
+    assert [e.text for e in arabic_places("زار ليبيا والولايات المتحدة")] == [
+        "ليبيا", "الولايات المتحدة"]
+
+
+def dev_row(page_id: str) -> dict:
+    with (CORPUS / "dev.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row["id"] == page_id:
+                return row
+    raise KeyError(page_id)
+
+
+@needs_corpus
+def test_arabic_page_finds_places():
+    row = dev_row("libya-base-aawsat-ar")
+    places = {e.text for e in extract_entities(row["text"], row["lang"]) if e.type == "place"}
+    assert {"ليبيا", "روسيا", "الولايات المتحدة"} <= places
+
+
+@pytest.fixture(scope="module")
+def actor_of() -> dict[str, dict[str, int]]:
+    """page -> {mention text -> actor id} over four languages' pages, resolved in order."""
+    index = ActorIndex()
+    seed = (CORPUS / "seeds" / "000_860aa38227ee2f93.txt").read_text(encoding="utf-8")
+    pages = {"seed": (seed, "en")}
+    for page_id in ("libya-2017-turess-dengov-fr", "libya-2020-rbc-shoigu-haftar",
+                    "libya-base-aawsat-ar", "libya-base-news-front-es",
+                    "libya-2025-lebrief-maaten"):
+        row = dev_row(page_id)
+        pages[page_id] = (row["text"], row["lang"])
+    out: dict[str, dict[str, int]] = {}
+    for page_id, (text, lang) in pages.items():
+        out[page_id] = {}
+        for local in group_page(extract_entities(text, lang), text):
+            actor = index.resolve(local)
+            out[page_id].update({m.text: actor.id for m in local.mentions})
+    return out
+
+
+@needs_corpus
+def test_a_country_is_one_actor_across_languages(actor_of):
+    ids = {actor_of["seed"]["Libya"], actor_of["libya-2017-turess-dengov-fr"]["Libye"],
+           actor_of["libya-2020-rbc-shoigu-haftar"]["Ливии"],
+           actor_of["libya-base-aawsat-ar"]["ليبيا"],
+           actor_of["libya-base-news-front-es"]["Libia"]}
+    assert len(ids) == 1
+
+
+@needs_corpus
+def test_bracketed_acronym_joins_a_translated_name(actor_of):
+    # "Acuerdo Nacional (GNA)": the initials differ, the bracket and acronym link it to the
+    # Government of National Accord named on the English seed.
+    spanish = actor_of["libya-base-news-front-es"]
+    assert spanish["Acuerdo Nacional"] == spanish["GNA"] == actor_of["seed"]["GNA"]
+
+
+@needs_corpus
+def test_reordered_acronym_of_a_translation_is_one_actor(actor_of):
+    # "Armée nationale libyenne (ANL)" spells its acronym out; ANL has the letters of LNA.
+    french = actor_of["libya-2025-lebrief-maaten"]
+    assert french["ANL"] == actor_of["libya-base-news-front-es"]["LNA"]
