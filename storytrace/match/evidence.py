@@ -52,12 +52,13 @@ class PageText:
     def from_text(cls, page_id: str, lang: str | None, text: str) -> PageText:
         sents = T.sentences(text)
         body = "\n".join(sents)
-        tokens = T.words(body)
+        normalised = [T.normalise(s) for s in sents]
+        tokens = " ".join(normalised).split()  # = T.words(body), without normalising twice
         return cls(
             id=page_id,
             lang=lang,
             sentences=sents,
-            normalised=[T.normalise(s) for s in sents],
+            normalised=normalised,
             tokens=tokens,
             grams=T.shingles(tokens),
             numbers=T.numbers(body),

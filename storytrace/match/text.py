@@ -38,7 +38,8 @@ def shingles(tokens: list[str], size: int = 3) -> set[str]:
     """Word n-grams: 3-grams survive light rewording better than 5-grams."""
     if len(tokens) < size:
         return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+    # The shifted slices differ in length on purpose: zip stops at the last full n-gram.
+    return set(map(" ".join, zip(*(tokens[i:] for i in range(size)), strict=False)))
 
 
 def sentences(text: str) -> list[str]:
