@@ -7,6 +7,7 @@ three engines.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -36,15 +37,21 @@ def map_batches(
     items: Iterable[T],
     batch_size: int = 200,
     workers: int | None = None,
+    start_method: str | None = None,
 ) -> Iterator[list[R]]:
-    """Apply `fn` to batches of `items`, in order; in a process pool when workers > 1."""
+    """Apply `fn` to batches of `items`, in order; in a process pool when workers > 1.
+
+    `start_method` ("fork", "forkserver", "spawn") overrides the platform default; see
+    `storytrace.match.lexical` for why MinHash workers start from a fork server.
+    """
     workers = default_workers() if workers is None else workers
     batches = batched(items, batch_size)
     if workers <= 1:
         for batch in batches:
             yield fn(batch)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    context = multiprocessing.get_context(start_method) if start_method else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending = []
         for batch in batches:
             pending.append(pool.submit(fn, batch))

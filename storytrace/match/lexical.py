@@ -17,15 +17,13 @@ Two passes run in worker processes (see `_map_batches`):
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from storytrace.engine.parallel import batched, default_workers, map_batches
+from storytrace.engine.parallel import map_batches
 from storytrace.match import candidates as C
 from storytrace.match import text as T
 from storytrace.match.classify import UNRELATED, classify
@@ -111,19 +109,14 @@ def _group_batch(tasks: list) -> int:
 
 
 def _map_batches(fn: Callable, items: list, batch_size: int, workers: int | None) -> list:
-    """`engine.parallel.map_batches`, but workers start from a fork server, not a fork.
+    """`engine.parallel.map_batches` with workers started from a fork server.
 
     rensa (MinHash) runs a Rust thread pool; a process forked after its parent used rensa
     inherits the pool's state without its threads and hangs at its first MinHash (seen
     with the stage followed by this path in one process). A fork server forks from a
     clean process instead.
     """
-    workers = default_workers() if workers is None else workers
-    if workers <= 1:
-        return list(map_batches(fn, items, batch_size, workers=1))
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(fn, batched(items, batch_size)))
+    return list(map_batches(fn, items, batch_size, workers, start_method="forkserver"))
 
 
 def families_of(rows: list[Row], workers: int | None = None) -> dict[str, str]:
