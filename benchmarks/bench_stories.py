@@ -7,14 +7,18 @@ the story's day, and names come from a small per-story vocabulary. This measures
 cost of the algorithm (nearest-neighbour lookups, scoring, merges, narratives), not the
 embedder and not SQLite.
 
-    python benchmarks/bench_stories.py --pages 10000 100000 1000000
+    nice -n 10 python benchmarks/bench_stories.py --pages 10000 100000 1000000
 
-Each size runs in a fresh process so the peak RSS printed is that size's own.
+Each size runs in a fresh process so the peak RSS printed is that size's own; the growth
+of time and memory from one size to the next is printed after them. A size that does not
+finish within `--limit-s` seconds is stopped and reported as such.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import resource
 import subprocess
 import sys
@@ -83,18 +87,38 @@ def run_one(n_pages: int) -> None:
         f"peak_rss_mib={peak_mib:8.0f}",
         flush=True,
     )
+    print(json.dumps({"pages": pages, "total_s": end - start, "peak_rss_mib": peak_mib}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--limit-s", type=float, default=1800, help="stop a size after this")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         run_one(args.one)
         return
+    results = []
     for n in args.pages:
-        subprocess.run([sys.executable, __file__, "--one", str(n)], check=True)
+        command = [sys.executable, __file__, "--one", str(n)]
+        try:
+            done = subprocess.run(
+                command, check=True, capture_output=True, text=True, timeout=args.limit_s
+            )
+        except subprocess.TimeoutExpired:
+            print(f"pages={n:>9,} not finished within {args.limit_s:.0f} s", flush=True)
+            break
+        summary, result = done.stdout.strip().splitlines()
+        print(summary, flush=True)
+        results.append(json.loads(result))
+    for before, after in itertools.pairwise(results):
+        print(
+            f"{before['pages']:,} -> {after['pages']:,} pages "
+            f"(x{after['pages'] / before['pages']:.1f}): "
+            f"time x{after['total_s'] / before['total_s']:.1f}, "
+            f"peak RSS x{after['peak_rss_mib'] / before['peak_rss_mib']:.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from matplotlib.image import imread
 
 from storytrace.cluster import api, network, stage
 from storytrace.cluster.timeline import timeline_figure, timeline_png
+from storytrace.cluster.units import family_of
 from storytrace.engine.pipeline import run_stages
 from storytrace.eval.metrics import bcubed
 from storytrace.eval.runner import unlabeled_rows
@@ -108,6 +109,23 @@ def test_order_independence(ws):
             {k: str(v) for k, v in reference.items()}, {k: str(v) for k, v in shuffled.items()}
         )
         assert agreement["f1"] >= 0.95, agreement
+    stage.run(ws, None)
+
+
+def test_narrative_ids_stable_across_incremental_runs(ws):
+    """Adding pages incrementally keeps the numbers of the narratives that keep most of
+    their stories (they used to be renumbered by size on every run)."""
+    stage.run(ws, None)
+    last = ws.page_ids()[-1]
+    family = family_of(ws, [last])[last]
+    with ws.transaction() as conn:  # forget the last page's family, as if it were new
+        conn.execute("DELETE FROM story_families WHERE family = ?", (family,))
+        conn.execute("UPDATE stories SET narrative = narrative + 40")
+    before = dict(ws.conn.execute("SELECT id, narrative FROM stories"))
+    stage.run(ws, [last])
+    after = dict(ws.conn.execute("SELECT id, narrative FROM stories"))
+    kept = [s for s, n in before.items() if n is not None and s in after]
+    assert kept and all(after[s] == before[s] for s in kept)
     stage.run(ws, None)
 
 

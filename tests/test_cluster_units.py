@@ -7,7 +7,7 @@ import random
 import numpy as np
 
 from storytrace.cluster.features import Unit, name_key, name_overlap, text_names
-from storytrace.cluster.narratives import narrative_labels
+from storytrace.cluster.narratives import narrative_labels, stable_numbers
 from storytrace.cluster.stories import StoryClusterer, StoryParams
 from storytrace.eval.metrics import bcubed
 
@@ -89,9 +89,9 @@ def test_bcubed_perfect_and_lumped():
     assert lumped["recall"] == 1.0 and lumped["precision"] == 0.5
 
 
-def _unit(uid: str, vec: list[float], lang: str | None = None) -> Unit:
+def _unit(uid: str, vec: list[float], lang: str | None = None, day: int | None = None) -> Unit:
     arr = np.asarray(vec, dtype=np.float32)
-    return Unit(uid, arr / np.linalg.norm(arr), langs=frozenset({lang} if lang else ()))
+    return Unit(uid, arr / np.linalg.norm(arr), day, langs=frozenset({lang} if lang else ()))
 
 
 def test_translation_gets_cross_lingual_bonus():
@@ -113,3 +113,33 @@ def test_lone_first_family_joins_the_story_grown_after_it():
     clusterer = StoryClusterer(3, StoryParams(neighbours=1))
     clusterer.add(units)
     assert len(set(clusterer.story_of.values())) == 1
+
+
+def test_narrative_numbers_survive_growth_and_renumbering():
+    """Narrative 7 keeps its number when it gains a story and loses one of three;
+    narrative 3 split in half keeps it for neither piece; new groups count on from 8."""
+    previous = {1: 7, 2: 7, 3: 7, 10: 3, 11: 3}
+    groups = [[1, 2, 4], [10, 20], [11, 21], [3, 30]]
+    assert stable_numbers(groups, previous) == [7, 8, 9, 10]
+    assert stable_numbers([[10, 11], [1, 2, 3]], previous) == [3, 7]
+    assert stable_numbers([[5, 6], [8, 9]], {}) == [1, 2]
+
+
+def test_lone_translation_finds_its_story_by_date():
+    """`ar` (cosine 0.8 to the story of `b` and `c`, same day) has a nearer neighbour `d`
+    of another month, so the text search alone never shows it that story; the second
+    look also sees the stories of its day and puts it there."""
+    day = 738_000
+    far = (0.8 * 0.9 - 0.6 * (1 - 0.9**2) ** 0.5, 0.6 * 0.9 + 0.8 * (1 - 0.9**2) ** 0.5, 0)
+    units = [
+        _unit("b", [1, 0, 0], "en", day),
+        _unit("c", [1, 0.01, 0], "en", day),
+        _unit("ar", [0.8, 0.6, 0], "ar", day),
+        _unit("d", list(far), "en", day + 100),
+    ]
+    clusterer = StoryClusterer(3, StoryParams(neighbours=1))
+    clusterer.add(units)
+    assert clusterer.story_of["ar"] == clusterer.story_of["b"] != clusterer.story_of["d"]
+    alone = StoryClusterer(3, StoryParams(neighbours=1, day_window=-1))  # an empty day index
+    alone.add(units)
+    assert alone.story_of["ar"] != alone.story_of["b"]

@@ -28,7 +28,8 @@ class Unit:
     id: str
     vec: np.ndarray  # float32, L2-normalised
     day: int | None = None  # proleptic ordinal of the earliest known date
-    names: frozenset[str] = field(default_factory=frozenset)
+    names: frozenset[str] = field(default_factory=frozenset)  # who: people, organisations
+    places: frozenset[str] = field(default_factory=frozenset)  # where (narratives only)
     pages: list[str] = field(default_factory=list)
     langs: frozenset[str] = field(default_factory=frozenset)
 

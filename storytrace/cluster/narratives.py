@@ -27,8 +27,12 @@ from storytrace.cluster.features import name_overlap
 
 @dataclass
 class NarrativeParams:
-    link: float = 0.82  # mean similarity two groups of stories need to be one narrative
-    name_weight: float = 0.2  # bonus for fully shared names (overlap coefficient)
+    """Defaults sit mid-way in the range good on dev and on the demo corpus alike
+    (docs/decisions/cluster.md): the embedder's cosine between unrelated stories of one
+    corpus varies, while shared actors are what holds a thread together."""
+
+    link: float = 0.845  # mean similarity two groups of stories need to be one narrative
+    name_weight: float = 0.4  # bonus for fully shared names (overlap coefficient)
     neighbours: int = 15
     hnsw_above: int = 50_000  # approximate search beyond this many stories
 
@@ -114,6 +118,31 @@ def _average_linkage(stories: list[StoryPoint], sims: dict, params: NarrativePar
             if value >= params.link:
                 heapq.heappush(heap, (-value, min(a, c), max(a, c)))
     return list(members.values())
+
+
+def stable_numbers(groups: list[list[int]], previous: dict[int, int]) -> list[int]:
+    """A number for each group of stories, kept from the last run where possible.
+
+    `previous` maps story id to the narrative number it had. A group keeps an old number
+    when it holds more than half of that narrative's stories (the biggest overlap wins,
+    one group per number), so links and bookmarks to a narrative survive incremental
+    runs that only add stories around it. Other groups get numbers above every old one.
+    """
+    sizes = Counter(previous.values())
+    overlaps = []
+    for index, group in enumerate(groups):
+        counts = Counter(previous[s] for s in group if s in previous)
+        overlaps += [(-n, old, index) for old, n in counts.items() if 2 * n > sizes[old]]
+    numbers: dict[int, int] = {}
+    for _, old, index in sorted(overlaps):
+        if index not in numbers and old not in numbers.values():
+            numbers[index] = old
+    fresh = max(sizes, default=0) + 1
+    for index in range(len(groups)):
+        if index not in numbers:
+            numbers[index] = fresh
+            fresh += 1
+    return [numbers[index] for index in range(len(groups))]
 
 
 # Labels ---------------------------------------------------------------------------------

@@ -14,7 +14,12 @@ from collections import defaultdict
 from rich.progress import Progress
 
 from storytrace.cluster.features import Unit
-from storytrace.cluster.narratives import StoryPoint, cluster_narratives, narrative_labels
+from storytrace.cluster.narratives import (
+    StoryPoint,
+    cluster_narratives,
+    narrative_labels,
+    stable_numbers,
+)
 from storytrace.cluster.stories import StoryClusterer, StoryParams
 from storytrace.cluster.units import build_units, family_members, family_of
 
@@ -44,8 +49,9 @@ def run(ws, new_ids: list[str] | None, progress: Progress | None = None) -> dict
     if progress:
         progress.update(task, description="narratives")
     units = {u.id: u for u in [*known_units, *new_units]}
+    previous_narratives = _saved_narratives(ws)
     _write_stories(ws, clusterer, units)
-    n_narratives = _write_narratives(ws, clusterer, units)
+    n_narratives = _write_narratives(ws, clusterer, units, previous_narratives)
     if progress:
         progress.update(task, total=1, completed=1)
     return {
@@ -70,6 +76,12 @@ def _new_families(ws, new_ids: list[str], saved: dict[str, int]) -> dict[str, li
     """Families of the new pages that no saved story holds yet."""
     families = {f for f in family_of(ws, new_ids).values() if f not in saved}
     return family_members(ws, families)
+
+
+def _saved_narratives(ws) -> dict[int, int]:
+    """Narrative number of each saved story (empty after a rebuild from scratch)."""
+    sql = "SELECT id, narrative FROM stories WHERE narrative IS NOT NULL"
+    return {row[0]: row[1] for row in ws.conn.execute(sql)}
 
 
 def _restore(clusterer: StoryClusterer, units: list[Unit], saved: dict[str, int]) -> None:
@@ -157,12 +169,16 @@ def _lead_line(ws, page_id: str, limit: int = 100) -> str | None:
     return lead(page.text.split("\n\n", 1)[0], limit)
 
 
-def _write_narratives(ws, clusterer: StoryClusterer, units: dict[str, Unit]) -> int:
+def _write_narratives(
+    ws, clusterer: StoryClusterer, units: dict[str, Unit], previous: dict[int, int]
+) -> int:
     points = [
         StoryPoint(
             story.id,
             story.centroid(),
-            frozenset().union(*(units[f].names for f in story.units if f in units)),
+            frozenset().union(
+                *(units[f].names | units[f].places for f in story.units if f in units)
+            ),
         )
         for story in clusterer.stories.values()
     ]
@@ -183,10 +199,11 @@ def _write_narratives(ws, clusterer: StoryClusterer, units: dict[str, Unit]) -> 
         for group in groups
     ]
     labels = narrative_labels(documents)
+    numbers = stable_numbers(groups, previous)
     with ws.transaction() as conn:
         conn.execute("DELETE FROM narratives")
         conn.execute("UPDATE stories SET narrative = NULL")
-        for number, (group, terms) in enumerate(zip(groups, labels, strict=True), start=1):
+        for number, group, terms in zip(numbers, groups, labels, strict=True):
             firsts = [spans[s][0] for s in group if spans.get(s, (None,))[0]]
             lasts = [spans[s][1] for s in group if spans.get(s, (None, None))[1]]
             conn.execute(

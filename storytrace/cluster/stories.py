@@ -6,7 +6,8 @@ the only candidates. A family joins the best candidate when text similarity, sha
 names and time proximity together clear a threshold (translations get a small bonus
 against stories told in other languages: the embedder scores them lower), else it opens
 a story; stories the family bridges are merged when their centroids agree. Families
-still alone at the end get a second look at the stories that grew after them.
+still alone at the end get a second look at the stories that grew after them and at the
+stories of their own day.
 
 Greedy assignment depends on the order families arrive in, so the order is made
 canonical: a batch is placed by date, then id, after all of it is indexed; and after an
@@ -17,7 +18,7 @@ order. Ingesting the same pages in any order then gives (nearly) the same storie
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -41,6 +42,8 @@ class StoryParams:
     undated_penalty: float = 0.02  # asked of text and names when there is no date to compare
     cross_lingual_bonus: float = 0.03  # offsets the lower cosine of translations
     neighbours: int = 20  # families looked up per new family
+    day_window: int = 1  # a lone family's second look also sees stories this close in time
+    max_span_days: int = 60  # longest stretch of a story's span the day index covers
     hnsw_above: int = 50_000  # switch from exact to HNSW search beyond this many families
 
 
@@ -55,12 +58,16 @@ class Story:
     names: Counter = field(default_factory=Counter)
     units: list[str] = field(default_factory=list)
     langs: Counter = field(default_factory=Counter)  # language -> families written in it
+    _centroid: np.ndarray | None = field(default=None, repr=False)  # cached until it grows
 
     def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.vec_sum))
-        return self.vec_sum / norm if norm > 0 else self.vec_sum
+        if self._centroid is None:
+            norm = float(np.sqrt(self.vec_sum @ self.vec_sum))
+            self._centroid = self.vec_sum / norm if norm > 0 else self.vec_sum
+        return self._centroid
 
     def add(self, unit: Unit) -> None:
+        self._centroid = None
         self.vec_sum = self.vec_sum + unit.vec
         self.names.update(unit.names)
         self.langs.update(unit.langs)
@@ -68,6 +75,7 @@ class Story:
         self._extend(unit.day, unit.day)
 
     def absorb(self, other: Story) -> None:
+        self._centroid = None
         self.vec_sum = self.vec_sum + other.vec_sum
         self.names.update(other.names)
         self.langs.update(other.langs)
@@ -98,6 +106,7 @@ class StoryClusterer:
         self.units: dict[str, Unit] = {}
         self._unit_ids: list[str] = []  # faiss row -> unit id
         self._name_df: Counter = Counter()
+        self._idf: dict[str, float] = {}  # name -> idf, valid for the units indexed so far
         self._index = faiss.IndexFlatIP(dim)
         self._next_id = 1
 
@@ -171,20 +180,39 @@ class StoryClusterer:
 
     def _settle_singletons(self, ordered: list[Unit]) -> None:
         """Second look for families left alone: when one arrived first, the stories that
-        grew after it may now clear the threshold that its first neighbours did not."""
+        grew after it may now clear the threshold that its first neighbours did not. Stories
+        dated within `day_window` of the family are candidates too, found or not by the
+        text search: a translation often scores too low to be among the nearest neighbours
+        of its story, while its date is the same."""
         alone = [u for u in ordered if len(self.stories[self.story_of[u.id]].units) == 1]
+        by_day = self._stories_by_day() if alone else {}
         for unit, rows in zip(alone, self._search(alone), strict=True):
             own = self.story_of[unit.id]
             if len(self.stories[own].units) > 1:
                 continue  # another family joined it in this pass
+            same_time = by_day.get(unit.day, []) if unit.day is not None else []
+            candidates = dict.fromkeys([*self._stories_of(rows), *same_time])
             scored = [
                 (self._score_unit(unit, self.stories[s]), s)
-                for s in self._stories_of(rows)
-                if s != own
+                for s in candidates
+                if s != own and s in self.stories
             ]
             if scored and max(scored)[0] >= self.params.join:
                 del self.stories[own]
                 self._assign(unit, max(scored)[1])
+
+    def _stories_by_day(self) -> dict[int, list[int]]:
+        """Story ids under each day their span covers, widened by `day_window` (the first
+        `max_span_days` of a long story only, to keep the index small)."""
+        found: dict[int, list[int]] = defaultdict(list)
+        window = self.params.day_window
+        for story_id, story in self.stories.items():
+            if story.first_day is None or story.last_day is None:
+                continue
+            last = min(story.last_day, story.first_day + self.params.max_span_days)
+            for day in range(story.first_day - window, last + window + 1):
+                found[day].append(story_id)
+        return found
 
     def _assign(self, unit: Unit, story_id: int) -> None:
         self.stories[story_id].add(unit)
@@ -216,7 +244,7 @@ class StoryClusterer:
         k = min(self.params.neighbours + 1, self._index.ntotal)
         for start in range(0, len(units), chunk):
             part = units[start : start + chunk]
-            queries = np.stack([u.vec for u in part]).astype(np.float32)
+            queries = np.stack([u.vec for u in part]).astype(np.float32, copy=False)
             _, rows = self._index.search(queries, k)
             yield from rows
 
@@ -253,10 +281,11 @@ class StoryClusterer:
             self.units[unit.id] = unit
             self._unit_ids.append(unit.id)
             self._name_df.update(unit.names)
+        self._idf.clear()
         total = self._index.ntotal + len(units)
         if total > self.params.hnsw_above and not isinstance(self._index, faiss.IndexHNSWFlat):
             self._index = self._hnsw_from(self._index)
-        self._index.add(np.stack([u.vec for u in units]).astype(np.float32))
+        self._index.add(np.stack([u.vec for u in units]).astype(np.float32, copy=False))
 
     def _hnsw_from(self, flat: faiss.Index) -> faiss.Index:
         """Exact search while small; HNSW once exact search would dominate the cost."""
@@ -301,13 +330,20 @@ class StoryClusterer:
         """Idf-weighted share of the unit's names that the story also mentions."""
         if not names or not story_names:
             return 0.0
-        total = len(self._unit_ids) + 1
-        weights = {n: math.log(total / (1 + self._name_df[n])) for n in names}
-        mass = sum(max(w, 0.0) for w in weights.values())
+        weights = {n: self._name_weight(n) for n in names}
+        mass = sum(weights.values())
         if mass == 0:
             return 0.0
-        shared = sum(max(w, 0.0) for n, w in weights.items() if n in story_names)
-        return shared / mass
+        return sum(w for n, w in weights.items() if n in story_names) / mass
+
+    def _name_weight(self, name: str) -> float:
+        """Idf of a name (never negative), cached until more units are indexed."""
+        weight = self._idf.get(name)
+        if weight is None:
+            total = len(self._unit_ids) + 1
+            weight = max(math.log(total / (1 + self._name_df[name])), 0.0)
+            self._idf[name] = weight
+        return weight
 
     def _time_agreement(self, first: int | None, last: int | None, story: Story) -> float:
         """A bonus for dates close to the story's, a penalty for distant ones, and a small
