@@ -6,6 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
+import storytrace
 from storytrace.cli import app
 from storytrace.demo import demo_labels
 from storytrace.eval.metrics import adjusted_rand_index, bcubed, pairwise_prf
@@ -37,5 +38,10 @@ def test_eval_scores_every_stage_on_the_demo(tmp_path):
     assert scores["ingest"]["ingested"] == scores["pages"]
     assert scores["clean"]["date_accuracy"] >= 0.9
     assert scores["families"]["family_ari"] > 0.5
+    # The wire pages are credited by acronym ("Source: MPA") and only the agency's HTML
+    # pages carry its name ("Meridian Press Agency"): the outlet's site name is shared.
+    ws = storytrace.open(tmp_path / "ws")
+    relation = dict(ws.conn.execute("SELECT page_id, relation FROM families"))
+    assert relation["mpa-drought-emergency"] == relation["mpa-corvane-recall"] == "original"
     assert "story_bcubed_f1" in scores["stories"]
     assert "entity_f1" in scores["actors"] or scores["actors"]

@@ -129,6 +129,30 @@ def test_weak_link_between_pages_months_apart_is_not_followed():
     assert family_count(REWRITE, 0.65, ("2024-01-15", None)) == 1
 
 
+def test_acronym_credit_names_the_agency_and_copies_share_the_source_language():
+    evidence = pair_evidence(page("003"), page("003"))
+    members = {
+        "agency": Member(
+            id="agency", outlet="meridianwire.example", site_name="Meridian Press Agency"
+        ),
+        "repost": Member(id="repost", outlet="coastpost.example", credits=["MPA"]),
+    }
+    links = [Link("agency", "repost", VERBATIM, 0.99, evidence)]
+    assert build_families(members, links)["agency"].relation == "original"
+    same_day = "2023-11-08"
+    members = {
+        i: Member(id=i, lang=lang, published=same_day, url=f"https://{i}.example/story")
+        for i, lang in (("ledger", "en"), ("reprint", "en"), ("german", "de"), ("spanish", "es"))
+    }
+    links = [Link("german", other, TRANSLATION, 0.95, evidence) for other in members]
+    links = [lk for lk in links if lk.b != "german"] + [
+        Link("ledger", "reprint", VERBATIM, 0.9, evidence)
+    ]
+    found = build_families(members, links).values()
+    originals = [a.page_id for a in found if a.relation == "original"]
+    assert originals in (["ledger"], ["reprint"])  # English, the language most copies share
+
+
 def test_credit_naming_another_members_outlet_marks_the_original():
     members = {
         "copy": Member(

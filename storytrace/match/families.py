@@ -11,8 +11,9 @@ the same long page from another family is refused unless it covers the same regi
 The original is chosen from evidence a reader would accept, in this order of weight:
 credits naming another member's outlet ("Source: Asharq Al-Awsat", or "... told Asharq
 Al-Awsat" in the text) or the page's own ("Also on rt.com" on rt.com), the earliest
-publication date, a kept wire dateline ("MOSCOW (Reuters) -", "DAKAR, Senegal --"), not
-being a truncated part of another member (translations included; ranked below the
+publication date, a kept wire dateline ("MOSCOW (Reuters) -", "DAKAR, Senegal --"), being
+written in the language most members share (a text is copied in its own language and
+translated into a few others), not being a truncated part of another member (translations included; ranked below the
 dateline because crawls cut pages short), a canonical URL rather than a `?page=3` or AMP
 variant, and being the best-connected member (copies and translations all point back to
 their source).
@@ -21,6 +22,7 @@ their source).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -233,6 +235,7 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
     keys = {m.id: _outlet_keys(m) for m in group}
     named = {m.id: _keys_named(m.named, set().union(*keys.values())) for m in group}
     credited, crediting = _credit_evidence(group, keys, named)
+    languages = Counter(m.lang for m in group if m.lang)
 
     def evidence(member: Member) -> tuple:
         credit = (member.id in credited) - (member.id in crediting)
@@ -243,6 +246,7 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
             credit,
             date,
             member.dateline,
+            languages[member.lang] if member.lang else 0,
             -(member.id in truncated),
             -_is_url_variant(member.url),
             round(degree.get(member.id, 0.0), 3),
@@ -408,7 +412,10 @@ def outlet_key(name: str) -> str:
 
 
 def _same_outlet(credit: str, member: Member) -> bool:
-    """Does a credit ('Asharq Al-Awsat', 'rt.com') name this member's outlet?"""
+    """Does a credit ('Asharq Al-Awsat', 'rt.com', 'AFP') name this member's outlet?"""
+    acronym = credit.strip()
+    if member.site_name and _ACRONYM.fullmatch(acronym) and acronym == _initials(member.site_name):
+        return True
     key = outlet_key(credit)
     for name in (member.outlet, member.site_name):
         if not name or len(key) < 2:
@@ -421,3 +428,14 @@ def _same_outlet(credit: str, member: Member) -> bool:
         if min(len(key), len(other)) >= 4 and fuzz.partial_ratio(key, other) >= 80:
             return True
     return False
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def _initials(name: str) -> str:
+    """'Agence France-Presse' -> 'AFP', 'The Associated Press' -> 'AP'."""
+    words = [w for w in re.split(r"[\s\-–]+", name) if w and w[0].isupper()]
+    if words and words[0] == "The":
+        words = words[1:]
+    return "".join(w[0] for w in words)

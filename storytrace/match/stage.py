@@ -253,6 +253,8 @@ def _store_links(ws, links: list[Link]) -> None:
 def _rebuild_families(ws, new: set[str]) -> int:
     """Recompute the families of every page connected (through links) to a new page."""
     component, links = _component(ws, new)
+    pages = list(ws.pages(sorted(component)))
+    site_names = _site_names(ws, sorted({p.outlet for p in pages if p.outlet}))
     members = {
         p.id: Member(
             id=p.id,
@@ -260,12 +262,12 @@ def _rebuild_families(ws, new: set[str]) -> int:
             lang=p.lang,
             published=p.published,
             outlet=p.outlet,
-            site_name=p.site_name,
+            site_name=p.site_name or site_names.get(p.outlet or ""),
             credits=list(dict.fromkeys([*(p.credits or []), *credits_in(p.raw)])),
             dateline=has_dateline(p.raw),
             named=names_in(page_text(p)),
         )
-        for p in ws.pages(sorted(component))
+        for p in pages
     }
     for row in _rows_for(
         ws,
@@ -284,6 +286,23 @@ def _rebuild_families(ws, new: set[str]) -> int:
             [(a.page_id, a.family, a.relation, a.derived_from) for a in assignments.values()],
         )
     return ws.conn.execute("SELECT count(DISTINCT family) FROM families").fetchone()[0]
+
+
+def _site_names(ws, outlets: list[str]) -> dict[str, str]:
+    """Each outlet's most common site name ("Meridian Press Agency" for meridianwire.com)
+    over all its pages: a page read from plain text has none of its own, and credits name
+    the agency, not the host ("Source: MPA")."""
+    counts = _rows_for(
+        ws,
+        "SELECT outlet, site_name, count(*) FROM pages WHERE site_name IS NOT NULL "
+        "AND site_name != '' AND outlet IN ({}) GROUP BY outlet, site_name",
+        outlets,
+    )
+    best: dict[str, tuple[int, str]] = {}
+    for outlet, name, n in counts:
+        if (n, name) > best.get(outlet, (0, "")):
+            best[outlet] = (n, name)
+    return {outlet: name for outlet, (_, name) in best.items()}
 
 
 def _component(ws, start: set[str]) -> tuple[set[str], list[Link]]:
