@@ -13,8 +13,9 @@ credits naming another member's outlet ("Source: Asharq Al-Awsat", or "... told 
 Al-Awsat" in the text) or the page's own ("Also on rt.com" on rt.com), the earliest
 publication date, a kept wire dateline ("MOSCOW (Reuters) -", "DAKAR, Senegal --"), being
 written in the language most members share (a text is copied in its own language and
-translated into a few others), not being a truncated part of another member (translations included; ranked below the
-dateline because crawls cut pages short), a canonical URL rather than a `?page=3` or AMP
+translated into a few others), not being a truncated part of another member
+(translations included; ranked below the dateline because crawls cut pages short), a
+canonical URL rather than a `?page=3` or AMP
 variant, and being the best-connected member (copies and translations all point back to
 their source).
 """
