@@ -61,10 +61,11 @@ def stories(
     if not rows:
         console.print("No stories yet: run `storytrace analyze` after ingesting pages.")
         return
-    table = Table("id")
-    table.add_column("headline", min_width=20, max_width=70, no_wrap=True, overflow="ellipsis")
+    table = Table()
+    table.add_column("id", no_wrap=True, min_width=2)
+    table.add_column("headline", max_width=60, overflow="fold")
     for name in ("first", "last", "pages", "outlets", "langs", "narr."):
-        table.add_column(name, no_wrap=True)
+        table.add_column(name, no_wrap=True, min_width=len(name))
     for row in rows:
         table.add_row(
             str(row["id"]),
