@@ -89,3 +89,15 @@ def test_python_api_does_what_the_cli_does(tmp_path, corpus):
         summary = ws.ingest(corpus / "seeds", analyze=False)
         assert summary["ingested"] == 5
         assert [row["id"] for row in ws.rows()] == ws.page_ids()
+
+
+def test_actor_and_quote_commands_on_an_analysed_workspace(seeded):
+    _, ws = seeded
+    actor = runner.invoke(app, ["actor", "Shoygu", "-w", str(ws)], env={"COLUMNS": "200"})
+    assert actor.exit_code == 0, actor.output
+    assert "Sergei Shoigu" in actor.output and "stories:" in actor.output
+    story = json.loads(runner.invoke(app, ["stories", "-w", str(ws), "--json"]).output)[0]
+    quotes = runner.invoke(app, ["quotes", "--story", str(story["id"]), "-w", str(ws)])
+    assert quotes.exit_code == 0, quotes.output
+    listed = runner.invoke(app, ["actors", "--story", str(story["id"]), "-w", str(ws)])
+    assert listed.exit_code == 0, listed.output

@@ -91,7 +91,7 @@ def _stories_of(ws: Workspace, pages: list[str]) -> list[str]:
     if not pages or not has_stories(ws):
         return []
     marks = ",".join("?" * len(pages))
-    return [r[0] for r in ws.conn.execute(
+    return [str(r[0]) for r in ws.conn.execute(
         f"SELECT story, count(*) AS n FROM story_pages WHERE page_id IN ({marks}) "  # noqa: S608
         "GROUP BY story ORDER BY n DESC", pages)]
 
