@@ -106,10 +106,12 @@ def story(
         f"{found['n_pages']} pages, {found['n_outlets']} outlets, languages: "
         + ", ".join(f"{k} {v}" for k, v in found["languages"].items())
     )
-    table = Table("family", "pages", "root page")
-    table.add_column("title", min_width=20, max_width=70, no_wrap=True, overflow="ellipsis")
+    table = Table(caption="storytrace trace ORIGINAL shows a family's tree")
+    table.add_column("pages", no_wrap=True, min_width=5)
+    table.add_column("original (family root)", overflow="fold")
+    table.add_column("title", max_width=60, overflow="fold")
     for fam in found["families"]:
-        table.add_row(fam["family"], str(fam["n_pages"]), fam["root_page"], fam["title"] or "")
+        table.add_row(str(fam["n_pages"]), fam["root_page"], fam["title"] or "")
     console.print(table)
     for label, cover in found["coverage"].items():
         console.print(
