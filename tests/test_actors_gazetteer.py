@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from test_actors import CORPUS, dev_row
 
 from storytrace.actors.entities import extract_entities
 from storytrace.actors.gazetteer import arabic_places, capitalised_places, place_key
 from storytrace.actors.resolve import ActorIndex, group_page
 
-CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"corpus missing at {CORPUS}")
 
 
@@ -54,15 +51,6 @@ def test_arabic_cities_need_a_place_frame():
         "طرابلس", "موسكو"]
     assert [e.text for e in arabic_places("زار ليبيا والولايات المتحدة")] == [
         "ليبيا", "الولايات المتحدة"]
-
-
-def dev_row(page_id: str) -> dict:
-    with (CORPUS / "dev.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["id"] == page_id:
-                return row
-    raise KeyError(page_id)
 
 
 @needs_corpus
