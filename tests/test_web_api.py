@@ -291,3 +291,13 @@ def test_compare_gives_the_verdict_and_checks_for_any_two_pages(client):
     assert client.get("/compare").status_code == 200  # the empty form
     missing = client.get("/api/compare", params={"a": rewrite, "b": "no-such-page"})
     assert missing.status_code == 404
+
+
+def test_families_list_biggest_first_with_copies_by_kind(client):
+    items = all_items(client, "/api/families", limit=2)
+    assert items and [f["size"] for f in items] == sorted((f["size"] for f in items), reverse=True)
+    assert all(f["size"] >= 2 and f["original"] for f in items)
+    rt = client.get("/api/families", params={"outlet": "rt.com"}).json()["items"]
+    assert rt and all(f["size"] >= 2 for f in rt)
+    html = client.get("/families").text
+    assert "Article families" in html and "rel-verbatim" in html

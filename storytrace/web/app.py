@@ -132,6 +132,17 @@ def create_app(workspace: Path) -> FastAPI:
         found(queries.page_summary(db, page_id), "page")
         return found(queries.parent_comparison(db, page_id), "parent for this page")
 
+    @app.get("/api/families", tags=["pages"])
+    def api_families(
+        limit: Limit = 50,
+        offset: Offset = 0,
+        outlet: Annotated[str | None, Query(description="Families with a page from it.")] = None,
+        min_size: Annotated[int, Query(ge=1, description="Smallest family (pages).")] = 2,
+    ) -> dict:
+        """Article families (one text and its copies), biggest first: original, copies by
+        kind, languages."""
+        return queries.families(db, outlet, min_size, limit, offset)
+
     @app.get("/api/compare", tags=["pages"])
     def api_compare(a: str, b: str) -> dict:
         """Whether two pages are one text, with the pair evidence and every check the
@@ -233,6 +244,11 @@ def create_app(workspace: Path) -> FastAPI:
         page = found(queries.page(db, page_id, with_raw=True), "page")
         return render(request, "page.html", page=page,
                       comparison=queries.parent_comparison(db, page_id))
+
+    @app.get("/families", response_class=HTMLResponse, include_in_schema=False)
+    def families_page(request: Request, outlet: str | None = None, offset: Offset = 0):
+        return render(request, "families.html", outlet=outlet or "",
+                      result=queries.families(db, outlet, 2, 50, offset))
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(request: Request, a: str = "", b: str = ""):

@@ -768,3 +768,22 @@ def compare(db: Database, a: str, b: str) -> dict | None:
         return None
     result["pages"] = [page_summary(db, a), page_summary(db, b)]
     return result
+
+
+def families(
+    db: Database, outlet: str | None = None, min_size: int = 2, limit: int = 50, offset: int = 0
+) -> dict:
+    """Article families, biggest first, with their original and copies by kind."""
+    trace = optional_module("storytrace.match.trace")
+    limit, offset = clamp(limit, offset)
+    if trace is None or not db.has("families"):
+        return empty_page(limit, offset)
+    rows = trace.list_families(
+        db.ws, outlet=outlet or None, min_size=min_size, limit=limit + 1, offset=offset
+    )
+    return {
+        "items": rows[:limit],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(rows) > limit else None,
+    }
