@@ -10,6 +10,7 @@ result equals a from-scratch run (tests/test_match_stage.py checks it).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
@@ -92,7 +93,7 @@ def run(ws, new_ids: list[str] | None, progress=None) -> dict:
     candidate_pairs = _candidates(ws, pages, texts, new)
     links = _classify_pairs(ws, candidate_pairs, texts, progress)
     _store_links(ws, links)
-    n_families = _rebuild_families(ws, new)
+    n_families = _rebuild_families(ws, new | _pages_given_a_site_name(ws, pages))
     return {
         "pages": len(pages),
         "candidates": len(candidate_pairs),
@@ -288,21 +289,42 @@ def _rebuild_families(ws, new: set[str]) -> int:
     return ws.conn.execute("SELECT count(DISTINCT family) FROM families").fetchone()[0]
 
 
-def _site_names(ws, outlets: list[str]) -> dict[str, str]:
+def _site_names(ws, outlets: list[str], leave_out: list[Page] = ()) -> dict[str, str]:
     """Each outlet's most common site name ("Meridian Press Agency" for meridianwire.com)
     over all its pages: a page read from plain text has none of its own, and credits name
-    the agency, not the host ("Source: MPA")."""
-    counts = _rows_for(
+    the agency, not the host ("Source: MPA"). `leave_out` pages are not counted."""
+    counts: Counter = Counter()
+    for outlet, name, n in _rows_for(
         ws,
         "SELECT outlet, site_name, count(*) FROM pages WHERE site_name IS NOT NULL "
         "AND site_name != '' AND outlet IN ({}) GROUP BY outlet, site_name",
         outlets,
-    )
+    ):
+        counts[(outlet, name)] += n
+    counts.subtract((p.outlet, p.site_name) for p in leave_out if p.outlet and p.site_name)
     best: dict[str, tuple[int, str]] = {}
-    for outlet, name, n in counts:
-        if (n, name) > best.get(outlet, (0, "")):
+    for (outlet, name), n in counts.items():
+        if n > 0 and (n, name) > best.get(outlet, (0, "")):
             best[outlet] = (n, name)
     return {outlet: name for outlet, (_, name) in best.items()}
+
+
+def _pages_given_a_site_name(ws, new_pages: list[Page]) -> set[str]:
+    """Older pages whose outlet's site name the new pages change: their families are
+    rebuilt too, so an incremental run ranks originals as a from-scratch run would."""
+    outlets = sorted({p.outlet for p in new_pages if p.outlet and p.site_name})
+    if not outlets:
+        return set()
+    before = _site_names(ws, outlets, leave_out=new_pages)
+    after = _site_names(ws, outlets)
+    changed = [o for o in outlets if before.get(o) != after.get(o)]
+    new_ids = {p.id for p in new_pages}
+    rows = _rows_for(
+        ws,
+        "SELECT id FROM pages WHERE (site_name IS NULL OR site_name = '') AND outlet IN ({})",
+        changed,
+    )
+    return {row[0] for row in rows} - new_ids
 
 
 def _component(ws, start: set[str]) -> tuple[set[str], list[Link]]:
