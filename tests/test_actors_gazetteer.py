@@ -102,3 +102,14 @@ def test_reordered_acronym_of_a_translation_is_one_actor(actor_of):
     # "Armée nationale libyenne (ANL)" spells its acronym out; ANL has the letters of LNA.
     french = actor_of["libya-2025-lebrief-maaten"]
     assert french["ANL"] == actor_of["libya-base-news-front-es"]["LNA"]
+
+
+def test_names_known_from_other_scripts_are_found_in_arabic():
+    from storytrace.actors.arabic import extract, lexicon_of
+
+    known = lexicon_of([("Mark Esper", "person"), ("Bloomberg", "org"), ("Haftar", "person")])
+    assert ("hftr",) not in known  # one-word person names collide with ordinary words
+    text = "وقال مارك إسبر لوكالة بلومبرغ إن حفتر لم يرد"
+    found = {(e.text, e.type) for e in extract(text, known)}
+    assert ("مارك إسبر", "person") in found and ("بلومبرغ", "org") in found
+    assert not any(e.text == "مارك إسبر" for e in extract(text))  # nothing known, no name

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from storytrace.actors.gazetteer import arabic_places
+from storytrace.actors.keys import name_skeletons
 from storytrace.actors.lexicon import words as _words
 from storytrace.actors.records import Entity, non_overlapping
 
@@ -42,9 +43,14 @@ def is_arabic(text: str) -> bool:
     return arabic > 0.5 * max(1, sum(c.isalpha() for c in sample))
 
 
-def extract(text: str) -> list[Entity]:
-    """Arabic people (by title and apposition frames), organisations (by head noun) and
-    places (by gazetteer)."""
+#: Spelling skeletons (one per word, see keys.name_skeletons) -> entity type, for names the
+#: workspace already knows from pages in other scripts.
+Lexicon = dict[tuple[str, ...], str]
+
+
+def extract(text: str, known: Lexicon | None = None) -> list[Entity]:
+    """Arabic people (by title and apposition frames), organisations (by head noun),
+    places (by gazetteer), and names already seen in other scripts (`known`)."""
     words = list(_WORD.finditer(text))
     found: list[Entity] = []
     for i, w in enumerate(words):
@@ -57,7 +63,59 @@ def extract(text: str) -> list[Entity]:
             kind = "group" if bare in _GROUP_HEADS else "org"
             found.extend(_phrase(text, words, i, kind))
     found.extend(_later_uses(text, words, found))
-    return non_overlapping(found + arabic_places(text))
+    return non_overlapping(found + arabic_places(text) + known_names(text, words, known or {}))
+
+
+def known_names(text: str, words: list[re.Match], known: Lexicon) -> list[Entity]:
+    """Runs of words whose consonant skeletons spell a name the workspace knows from
+    pages in other scripts ("مارك إسبر" = Mark Esper: both `mrk sbr`).
+
+    Arabic writes names without capitals or titles often enough that frames miss them;
+    transliteration skeletons of two or more words (or one long organisation name) rarely
+    collide with ordinary words.
+    """
+    if not known:
+        return []
+    sizes = sorted({len(key) for key in known}, reverse=True)
+    skeletons = [_word_skeleton(w.group()) for w in words]
+    found: list[Entity] = []
+    i = 0
+    while i < len(words):
+        for size in sizes:
+            key = tuple(skeletons[i:i + size])
+            if len(key) == size and key in known and _adjacent_run(text, words, i, size):
+                found.append(Entity(text[words[i].start():words[i + size - 1].end()],
+                                    words[i].start(), words[i + size - 1].end(), known[key]))
+                i += size - 1
+                break
+        i += 1
+    return found
+
+
+def _word_skeleton(word: str) -> str:
+    found = name_skeletons(_unprefix(word))
+    return found[0] if found else ""
+
+
+def _adjacent_run(text: str, words: list[re.Match], i: int, size: int) -> bool:
+    return all(_adjacent(text, words, j, j + 1) for j in range(i, i + size - 1))
+
+
+def lexicon_of(names: list[tuple[str, str]]) -> Lexicon:
+    """Lexicon from (name, type) pairs written in other scripts: names of two to four words
+    whose every word has a skeleton of 2+ letters, and organisations or groups of one
+    long word (5+ letters of skeleton, "Bloomberg" = `blmbrk`)."""
+    lexicon: Lexicon = {}
+    for name, kind in names:
+        if _ARABIC.search(name):
+            continue
+        words = name.split()
+        key = tuple(s for w in words for s in name_skeletons(w)[:1])
+        if len(key) != len(words) or not all(len(k) >= 2 for k in key):
+            continue
+        if 2 <= len(key) <= 4 or (len(key) == 1 and kind != "person" and len(key[0]) >= 5):
+            lexicon.setdefault(key, kind)
+    return lexicon
 
 
 def _unprefix(word: str) -> str:

@@ -45,12 +45,15 @@ _ACRONYM = re.compile(r"^[A-ZА-Я]{2,6}$")
 _ADJECTIVE_SUFFIX = re.compile(r"(?:an|ese|ish|ic)$")
 
 
-def extract_entities(text: str, lang: str | None = None) -> list[Entity]:
-    """Entities of one page, sorted by offset, non-overlapping."""
+def extract_entities(
+    text: str, lang: str | None = None, known: arabic.Lexicon | None = None
+) -> list[Entity]:
+    """Entities of one page, sorted by offset, non-overlapping. `known` names (from pages
+    in other scripts) are also looked for in Arabic text."""
     if not text:
         return []
     if lang == "ar" or (lang is None and arabic.is_arabic(text)):
-        return arabic.extract(text)
+        return arabic.extract(text, known)
     nlp = spacy_model(lang or "en")
     found = _spacy_entities(nlp, text) if nlp is not None else _rule_entities(text, lang)
     found = _drop_common_nouns(text, found)

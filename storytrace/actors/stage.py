@@ -13,6 +13,7 @@ from collections import Counter
 import numpy as np
 from rich.progress import Progress
 
+from storytrace.actors import arabic
 from storytrace.actors.entities import extract_entities
 from storytrace.actors.quotes import Quote, extract_quotes
 from storytrace.actors.resolve import ActorIndex, GlobalActor, group_page
@@ -45,10 +46,13 @@ def run(ws: Workspace, new_ids: list[str] | None, progress: Progress | None = No
     task = progress.add_task("actors", total=len(new_ids)) if progress else None
     totals: Counter = Counter()
     for start in range(0, len(new_ids), BATCH):
-        batch = list(ws.pages(new_ids[start:start + BATCH]))
+        batch = sorted(ws.pages(new_ids[start:start + BATCH]), key=_caseless_last)
+        known = None
         with ws.transaction() as conn:
             for page in batch:
-                totals.update(_process_page(conn, index, page))
+                if known is None and _caseless_last(page):
+                    known = known_names(index)
+                totals.update(_process_page(conn, index, page, known))
             _save_actors(conn, index)
         if progress is not None:
             progress.advance(task, len(batch))
@@ -79,9 +83,26 @@ def _forget_pages(conn, ids: list[str]) -> None:
     conn.execute(f"DELETE FROM quotes WHERE id IN ({orphans})")  # noqa: S608
 
 
-def _process_page(conn, index: ActorIndex, page: Page) -> Counter:
+def _caseless_last(page: Page) -> bool:
+    """Arabic pages sort after the others of their batch, so names the batch's other pages
+    found can be looked for in them (Arabic writes names without capitals)."""
+    return page.lang == "ar"
+
+
+def known_names(index: ActorIndex) -> arabic.Lexicon:
+    """People, organisations and groups the workspace knows, as Arabic-script lookups."""
+    return arabic.lexicon_of([
+        (spelling, actor.type)
+        for actor in index.actors.values() if actor.type != "place"
+        for spelling in actor.spellings
+    ])
+
+
+def _process_page(
+    conn, index: ActorIndex, page: Page, known: arabic.Lexicon | None = None
+) -> Counter:
     text = page_text(page)
-    entities = extract_entities(text, page.lang)
+    entities = extract_entities(text, page.lang, known)
     actor_of: dict[tuple[int, int], int] = {}
     for local in group_page(entities, text):
         actor = index.resolve(local)
