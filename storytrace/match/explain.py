@@ -114,7 +114,8 @@ def compare_pages(ws, a: str, b: str) -> dict:
     Answers "why are these two not one family?" as well as "why are they?".
     """
     from storytrace.match.embed import page_vectors
-    from storytrace.match.trace import attach_sentence_vectors, text_unit
+    from storytrace.match.stage import text_unit
+    from storytrace.match.trace import attach_sentence_vectors
 
     texts = {page.id: text_unit(page) for page in ws.pages([a, b])}
     missing = [pid for pid in (a, b) if pid not in texts]

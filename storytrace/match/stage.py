@@ -70,7 +70,8 @@ def page_lang(page: Page, text: str) -> str | None:
     return found[0]["lang"] if found else None
 
 
-def _page_text_of(page: Page) -> PageText:
+def text_unit(page: Page) -> PageText:
+    """The matcher's view of a page (sentences, shingles, numbers, quotes)."""
     text = page_text(page)
     return PageText.from_text(page.id, page_lang(page, text), text)
 
@@ -86,7 +87,7 @@ def run(ws, new_ids: list[str] | None, progress=None) -> dict:
     pages = [p for p in ws.pages(new_ids) if p.id not in known]
     if not pages:
         return {"pages": 0, "pairs": 0, "families": ws.count("families")}
-    texts = {p.id: _page_text_of(p) for p in pages}
+    texts = {p.id: text_unit(p) for p in pages}
     _store_keys(ws, pages, texts)
     _store_lead_vectors(ws, pages, progress)
     new = {p.id for p in pages}
@@ -188,7 +189,7 @@ def _classify_pairs(
     involved = sorted({i for pair in pairs for i in pair})
     missing = [i for i in involved if i not in texts]
     for page in ws.pages(missing):
-        texts[page.id] = _page_text_of(page)
+        texts[page.id] = text_unit(page)
     vectors = _lead_vectors(ws, involved)
     for page_id, vec in vectors.items():
         texts[page_id].vector = vec
@@ -217,15 +218,7 @@ def _lead_vectors(ws, ids: list[str]) -> dict[str, np.ndarray]:
 def _attach_sentence_vectors(ws, pages: list[PageText], progress) -> None:
     """Sentence vectors for cross-language alignment: stored ones, else encoded now."""
     embedder = get_embedder()
-    stored = {
-        row[0]: from_blob(row[1], row[2])
-        for row in _rows_for(
-            ws,
-            "SELECT page_id, vecs, dim, model FROM match_sentence_vecs WHERE page_id IN ({})",
-            [p.id for p in pages],
-        )
-        if row[3] == embedder.name
-    }
+    stored = stored_sentence_vectors(ws, [p.id for p in pages], embedder.name)
     todo = [p for p in pages if p.id not in stored and p.sentences]
     task = _task(progress, "match: embedding sentences", len(todo))
     rows = []
@@ -238,6 +231,19 @@ def _attach_sentence_vectors(ws, pages: list[PageText], progress) -> None:
         conn.executemany("INSERT OR REPLACE INTO match_sentence_vecs VALUES (?, ?, ?, ?, ?)", rows)
     for page in pages:
         page.sentence_vecs = stored.get(page.id)
+
+
+def stored_sentence_vectors(ws, ids: list[str], model: str) -> dict[str, np.ndarray]:
+    """Sentence vectors the stage stored for `ids` with `model`, by page id."""
+    return {
+        row[0]: from_blob(row[1], row[2])
+        for row in _rows_for(
+            ws,
+            "SELECT page_id, vecs, dim, model FROM match_sentence_vecs WHERE page_id IN ({})",
+            ids,
+        )
+        if row[3] == model
+    }
 
 
 def _store_links(ws, links: list[Link]) -> None:
@@ -255,7 +261,8 @@ def _rebuild_families(ws, new: set[str]) -> int:
     """Recompute the families of every page connected (through links) to a new page."""
     component, links = _component(ws, new)
     pages = list(ws.pages(sorted(component)))
-    site_names = _site_names(ws, sorted({p.outlet for p in pages if p.outlet}))
+    outlets = sorted({p.outlet for p in pages if p.outlet})
+    site_names = _most_common_site_names(_site_name_counts(ws, outlets))
     members = {
         p.id: Member(
             id=p.id,
@@ -289,19 +296,21 @@ def _rebuild_families(ws, new: set[str]) -> int:
     return ws.conn.execute("SELECT count(DISTINCT family) FROM families").fetchone()[0]
 
 
-def _site_names(ws, outlets: list[str], leave_out: list[Page] = ()) -> dict[str, str]:
-    """Each outlet's most common site name ("Meridian Press Agency" for meridianwire.com)
-    over all its pages: a page read from plain text has none of its own, and credits name
-    the agency, not the host ("Source: MPA"). `leave_out` pages are not counted."""
-    counts: Counter = Counter()
-    for outlet, name, n in _rows_for(
+def _site_name_counts(ws, outlets: list[str]) -> Counter:
+    """Pages per (outlet, site name), for the given outlets."""
+    rows = _rows_for(
         ws,
         "SELECT outlet, site_name, count(*) FROM pages WHERE site_name IS NOT NULL "
         "AND site_name != '' AND outlet IN ({}) GROUP BY outlet, site_name",
         outlets,
-    ):
-        counts[(outlet, name)] += n
-    counts.subtract((p.outlet, p.site_name) for p in leave_out if p.outlet and p.site_name)
+    )
+    return Counter({(outlet, name): n for outlet, name, n in rows})
+
+
+def _most_common_site_names(counts: Counter) -> dict[str, str]:
+    """Each outlet's most common site name ("Meridian Press Agency" for meridianwire.com):
+    a page read from plain text has none of its own, and credits name the agency, not the
+    host ("Source: MPA")."""
     best: dict[str, tuple[int, str]] = {}
     for (outlet, name), n in counts.items():
         if n > 0 and (n, name) > best.get(outlet, (0, "")):
@@ -315,16 +324,17 @@ def _pages_given_a_site_name(ws, new_pages: list[Page]) -> set[str]:
     outlets = sorted({p.outlet for p in new_pages if p.outlet and p.site_name})
     if not outlets:
         return set()
-    before = _site_names(ws, outlets, leave_out=new_pages)
-    after = _site_names(ws, outlets)
+    counts = _site_name_counts(ws, outlets)
+    after = _most_common_site_names(counts)
+    counts.subtract((p.outlet, p.site_name) for p in new_pages if p.outlet and p.site_name)
+    before = _most_common_site_names(counts)
     changed = [o for o in outlets if before.get(o) != after.get(o)]
-    new_ids = {p.id for p in new_pages}
     rows = _rows_for(
         ws,
         "SELECT id FROM pages WHERE (site_name IS NULL OR site_name = '') AND outlet IN ({})",
         changed,
     )
-    return {row[0] for row in rows} - new_ids
+    return {row[0] for row in rows} - {p.id for p in new_pages}
 
 
 def _component(ws, start: set[str]) -> tuple[set[str], list[Link]]:

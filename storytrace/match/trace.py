@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from storytrace.match import text as T
-from storytrace.match.embed import from_blob, get_embedder
+from storytrace.match.embed import get_embedder
 from storytrace.match.evidence import (
     SAME_SENTENCE_RATIO,
     PageText,
@@ -24,7 +24,7 @@ from storytrace.match.evidence import (
     embeddable_sentences,
 )
 from storytrace.match.explain import explain, family_links, pair_key
-from storytrace.match.stage import page_lang, page_text
+from storytrace.match.stage import page_lang, page_text, stored_sentence_vectors, text_unit
 
 
 def _family_rows(ws, page_id: str) -> list:
@@ -165,21 +165,13 @@ def page_diff(ws, page_id: str) -> dict | None:
     return result
 
 
-def text_unit(page) -> PageText:
-    """The matcher's view of a page (sentences, shingles, numbers, quotes)."""
-    text = page_text(page)
-    return PageText.from_text(page.id, page_lang(page, text), text)
-
-
 def attach_sentence_vectors(ws, page: PageText) -> None:
     """The page's sentence vectors: the stored ones when the same model wrote them, else
     encoded now (pages with no cross-language candidate were never encoded)."""
     embedder = get_embedder()
-    row = ws.conn.execute(
-        "SELECT vecs, dim, model FROM match_sentence_vecs WHERE page_id = ?", (page.id,)
-    ).fetchone()
-    if row is not None and row[2] == embedder.name:
-        page.sentence_vecs = from_blob(row[0], row[1])
+    stored = stored_sentence_vectors(ws, [page.id], embedder.name)
+    if page.id in stored:
+        page.sentence_vecs = stored[page.id]
     elif page.sentences:
         page.sentence_vecs = embedder.encode(embeddable_sentences(page))
 
