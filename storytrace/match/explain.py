@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from storytrace.match.classify import UNRELATED, checks, classify
 from storytrace.match.evidence import SENTENCES_EMBEDDED, pair_evidence
+from storytrace.match.stage import rows_for, text_unit
 
 
 def link_rows(ws) -> Iterator[dict]:
@@ -46,24 +47,20 @@ def family_links(ws, page_ids: list[str]) -> dict[tuple[str, str], dict]:
     """Every accepted link between the given pages: (a, b) sorted -> relation, score,
     evidence."""
     wanted = set(page_ids)
-    found: dict[tuple[str, str], dict] = {}
-    for start in range(0, len(page_ids), 500):
-        chunk = page_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = ws.conn.execute(
-            f"SELECT a, b, relation, score, evidence FROM pairs WHERE a IN ({marks})",  # noqa: S608
-            chunk,
-        )
-        for a, b, relation, score, evidence in rows:
-            if b in wanted:
-                found[pair_key(a, b)] = {
-                    "a": a,
-                    "b": b,
-                    "relation": relation,
-                    "score": score,
-                    "evidence": json.loads(evidence),
-                }
-    return found
+    rows = rows_for(
+        ws, "SELECT a, b, relation, score, evidence FROM pairs WHERE a IN ({})", page_ids
+    )
+    return {
+        pair_key(a, b): {
+            "a": a,
+            "b": b,
+            "relation": relation,
+            "score": score,
+            "evidence": json.loads(evidence),
+        }
+        for a, b, relation, score, evidence in rows
+        if b in wanted
+    }
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -98,9 +95,7 @@ def explain(link: dict | None) -> str | None:
             parts.append(_count(len(ev["shared_quotes"]), "quote") + " shared")
     if ev.get("shared_numbers"):
         parts.append(f"numbers shared: {', '.join(ev['shared_numbers'][:5])}")
-    verdict = (
-        "not linked" if link["relation"] == UNRELATED else f"linked as {link['relation']}"
-    )
+    verdict = "not linked" if link["relation"] == UNRELATED else f"linked as {link['relation']}"
     return f"{verdict} (score {link['score']:.2f}): " + "; ".join(parts)
 
 
@@ -114,8 +109,7 @@ def compare_pages(ws, a: str, b: str) -> dict:
     Answers "why are these two not one family?" as well as "why are they?".
     """
     from storytrace.match.embed import page_vectors
-    from storytrace.match.stage import text_unit
-    from storytrace.match.trace import attach_sentence_vectors
+    from storytrace.match.trace import attach_sentence_vectors  # trace imports this module
 
     texts = {page.id: text_unit(page) for page in ws.pages([a, b])}
     missing = [pid for pid in (a, b) if pid not in texts]

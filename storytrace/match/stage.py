@@ -159,12 +159,12 @@ def _candidates(
     new_keys = sorted(
         {
             row[0]
-            for row in _rows_for(
+            for row in rows_for(
                 ws, "SELECT key FROM match_keys WHERE page_id IN ({})", sorted(new)
             )
         }
     )
-    keyed = _rows_for(ws, "SELECT key, page_id FROM match_keys WHERE key IN ({})", new_keys)
+    keyed = rows_for(ws, "SELECT key, page_id FROM match_keys WHERE key IN ({})", new_keys)
     found = C.pairs_from_buckets(((row[0], row[1]) for row in keyed), new)
     ids, langs, matrix = _all_vectors(ws)
     query = [i for i in ids if i in new]
@@ -211,7 +211,7 @@ def _cross(a: PageText, b: PageText) -> bool:
 
 
 def _lead_vectors(ws, ids: list[str]) -> dict[str, np.ndarray]:
-    rows = _rows_for(ws, "SELECT page_id, vec FROM embeddings WHERE page_id IN ({})", ids)
+    rows = rows_for(ws, "SELECT page_id, vec FROM embeddings WHERE page_id IN ({})", ids)
     return {row[0]: from_blob(row[1]) for row in rows}
 
 
@@ -237,7 +237,7 @@ def stored_sentence_vectors(ws, ids: list[str], model: str) -> dict[str, np.ndar
     """Sentence vectors the stage stored for `ids` with `model`, by page id."""
     return {
         row[0]: from_blob(row[1], row[2])
-        for row in _rows_for(
+        for row in rows_for(
             ws,
             "SELECT page_id, vecs, dim, model FROM match_sentence_vecs WHERE page_id IN ({})",
             ids,
@@ -277,7 +277,7 @@ def _rebuild_families(ws, new: set[str]) -> int:
         )
         for p in pages
     }
-    for row in _rows_for(
+    for row in rows_for(
         ws,
         "SELECT page_id, n_sentences, lang FROM match_pages WHERE page_id IN ({})",
         sorted(component),
@@ -298,7 +298,7 @@ def _rebuild_families(ws, new: set[str]) -> int:
 
 def _site_name_counts(ws, outlets: list[str]) -> Counter:
     """Pages per (outlet, site name), for the given outlets."""
-    rows = _rows_for(
+    rows = rows_for(
         ws,
         "SELECT outlet, site_name, count(*) FROM pages WHERE site_name IS NOT NULL "
         "AND site_name != '' AND outlet IN ({}) GROUP BY outlet, site_name",
@@ -329,7 +329,7 @@ def _pages_given_a_site_name(ws, new_pages: list[Page]) -> set[str]:
     counts.subtract((p.outlet, p.site_name) for p in new_pages if p.outlet and p.site_name)
     before = _most_common_site_names(counts)
     changed = [o for o in outlets if before.get(o) != after.get(o)]
-    rows = _rows_for(
+    rows = rows_for(
         ws,
         "SELECT id FROM pages WHERE (site_name IS NULL OR site_name = '') AND outlet IN ({})",
         changed,
@@ -341,7 +341,7 @@ def _component(ws, start: set[str]) -> tuple[set[str], list[Link]]:
     """Pages reachable from `start` through stored links, and those links."""
     seen, frontier, links = set(start), sorted(start), {}
     while frontier:
-        rows = _rows_for(
+        rows = rows_for(
             ws,
             "SELECT a, b, relation, score, evidence FROM pairs WHERE a IN ({0}) OR b IN ({0})",
             frontier,
@@ -357,7 +357,7 @@ def _component(ws, start: set[str]) -> tuple[set[str], list[Link]]:
     return seen, list(links.values())
 
 
-def _rows_for(ws, sql: str, values: list, repeat: int = 1) -> list:
+def rows_for(ws, sql: str, values: list, repeat: int = 1) -> list:
     """Run `sql` with its `IN ({})` filled by chunks of `values`."""
     rows: list = []
     for chunk in _chunks(values):
