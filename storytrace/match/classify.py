@@ -87,36 +87,35 @@ def _retold(ev: dict) -> bool:
 
 
 def _classify_cross_language(ev: dict) -> tuple[str, float]:
-    n_aligned = len(ev["aligned_pairs"])
-    one_to_one = n_aligned - ev.get("aligned_to_merged", 0)
-    if (
-        n_aligned >= TRANSLATION_MIN_SENTENCES
-        and one_to_one >= TRANSLATION_MIN_ONE_TO_ONE
-        and ev["aligned"] >= TRANSLATION_MIN_SHARE
-        and ev["in_order"] >= TRANSLATION_MIN_ORDER
-    ):
+    if all(passed for passed, _ in _translation_checks(ev)):
         return TRANSLATION, min(1.0, 0.5 + ev["aligned"] / 2)
     return UNRELATED, ev["aligned"] / 2
+
+
+def _translation_checks(ev: dict) -> list[tuple[bool, str]]:
+    """The translation rule, one (passed, what it asks) per condition; `classify` needs
+    all of them, `checks` shows them."""
+    n_aligned = len(ev["aligned_pairs"])
+    one_to_one = n_aligned - ev.get("aligned_to_merged", 0)
+    return [
+        (n_aligned >= TRANSLATION_MIN_SENTENCES,
+         f"{n_aligned} sentences have a clear translated partner "
+         f"(needs {TRANSLATION_MIN_SENTENCES})"),
+        (one_to_one >= TRANSLATION_MIN_ONE_TO_ONE,
+         f"{one_to_one} of them one to one (needs {TRANSLATION_MIN_ONE_TO_ONE})"),
+        (ev["aligned"] >= TRANSLATION_MIN_SHARE,
+         f"they cover {ev['aligned']:.0%} of the shorter page "
+         f"(needs {TRANSLATION_MIN_SHARE:.0%})"),
+        (ev["in_order"] >= TRANSLATION_MIN_ORDER,
+         f"{ev['in_order']:.0%} keep their order (needs {TRANSLATION_MIN_ORDER:.0%})"),
+    ]
 
 
 
 def checks(ev: dict) -> list[str]:
     """Each rule `classify` applied to this evidence, with its outcome, in words."""
     if ev["cross_language"]:
-        n_aligned = len(ev["aligned_pairs"])
-        one_to_one = n_aligned - ev.get("aligned_to_merged", 0)
-        return [
-            _check(n_aligned >= TRANSLATION_MIN_SENTENCES,
-                   f"{n_aligned} sentences have a clear translated partner "
-                   f"(needs {TRANSLATION_MIN_SENTENCES})"),
-            _check(one_to_one >= TRANSLATION_MIN_ONE_TO_ONE,
-                   f"{one_to_one} of them one to one (needs {TRANSLATION_MIN_ONE_TO_ONE})"),
-            _check(ev["aligned"] >= TRANSLATION_MIN_SHARE,
-                   f"they cover {ev['aligned']:.0%} of the shorter page "
-                   f"(needs {TRANSLATION_MIN_SHARE:.0%})"),
-            _check(ev["in_order"] >= TRANSLATION_MIN_ORDER,
-                   f"{ev['in_order']:.0%} keep their order (needs {TRANSLATION_MIN_ORDER:.0%})"),
-        ]
+        return [_check(passed, text) for passed, text in _translation_checks(ev)]
     probability = same_language_probability(ev)
     copied = ev["copied_sentences"]
     found = [
@@ -127,7 +126,7 @@ def checks(ev: dict) -> list[str]:
         f"sentence(s) copied word for word ({LINK_COPIED_SENTENCES} link the pair whatever "
         "the probability)",
     ]
-    if _retold(ev):
+    if _retold(ev) and copied < LINK_COPIED_SENTENCES:
         found.append(
             f"fail: under {REWRITE_MIN_SAME_WORDS:.0%} of 3-grams shared and over "
             f"{REWRITE_MAX_REWORDED:.0%} of aligned words changed: retold, not rewritten"

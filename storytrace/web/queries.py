@@ -34,13 +34,16 @@ def clamp(limit: int, offset: int) -> tuple[int, int]:
 def paged(db: Database, sql: str, args: list, limit: int, offset: int) -> dict:
     """Run `sql` (without LIMIT) for one page of results."""
     limit, offset = clamp(limit, offset)
-    rows = db.all(f"{sql} LIMIT ? OFFSET ?", [*args, limit + 1, offset])
-    more = len(rows) > limit
+    return page_of(db.all(f"{sql} LIMIT ? OFFSET ?", [*args, limit + 1, offset]), limit, offset)
+
+
+def page_of(rows: list[dict], limit: int, offset: int) -> dict:
+    """One page of results from up to `limit + 1` rows (the extra one says "there is more")."""
     return {
         "items": rows[:limit],
         "limit": limit,
         "offset": offset,
-        "next_offset": offset + limit if more else None,
+        "next_offset": offset + limit if len(rows) > limit else None,
     }
 
 
@@ -781,9 +784,4 @@ def families(
     rows = trace.list_families(
         db.ws, outlet=outlet or None, min_size=min_size, limit=limit + 1, offset=offset
     )
-    return {
-        "items": rows[:limit],
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if len(rows) > limit else None,
-    }
+    return page_of(rows, limit, offset)
