@@ -205,3 +205,17 @@ def test_cli_commands(ws, tmp_path):
     png = tmp_path / "cli.png"
     result = runner.invoke(app, ["timeline", story_id, "--png", str(png), "-w", folder])
     assert result.exit_code == 0 and png.exists()
+
+
+def test_places_name_narratives_but_not_stories(ws):
+    from storytrace.cluster.units import build_units, family_members
+
+    rt_page = seed(ws, "001")
+    rt_family = family_of(ws, [rt_page])[rt_page]
+    unit = build_units(ws, family_members(ws, [rt_family]))[0]
+    libya = ws.conn.execute(
+        "SELECT id FROM actors WHERE type = 'place' AND name = 'Libya'"
+    ).fetchone()[0]
+    assert f"actor:{libya}" in unit.places
+    assert f"actor:{libya}" not in unit.names
+    assert unit.names  # people and organisations still name the story
