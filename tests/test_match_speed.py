@@ -75,6 +75,9 @@ def test_lexical_families_group_a_rewrite_and_a_copy():
     assert families["rt"] == families["rt-rewrite"]
     assert families["other"] == families["other-copy"]
     assert families["rt"] != families["other"]
+    # Two workers started from a fork server (rensa already ran in this process) give the
+    # same families.
+    assert lexical.families_of(rows, workers=2) == families
 
 
 @pytest.fixture(scope="module")
