@@ -232,3 +232,41 @@ def test_translation_needs_sentence_order_kept():
     assert classify(evidence)[0] == TRANSLATION
     evidence["in_order"] = 0.75
     assert classify(evidence)[0] == UNRELATED
+
+
+UNSPACED = json.loads((Path(__file__).parent / "data" / "unspaced_scripts.json").read_text("utf-8"))
+
+
+def test_scripts_without_spaces_have_sentences_and_character_grams():
+    for key, lang in [("zh_original", "zh"), ("ja_original", "ja")]:
+        unit = PageText.from_text(key, lang, UNSPACED[key])
+        assert len(unit.sentences) == len(UNSPACED[key].splitlines())
+        assert len(unit.grams) > 100  # one 3-gram per character, not one per clause
+    # Chinese full stops end a sentence even with no space after them (a closing quote stays).
+    one_line = "".join(UNSPACED["zh_original"].splitlines())
+    assert T.sentences(one_line) == UNSPACED["zh_original"].splitlines()
+
+
+def test_chinese_rewrite_is_linked_and_a_separate_report_is_not():
+    original, rewrite, separate = (
+        PageText.from_text(key, "zh", UNSPACED[key])
+        for key in ("zh_original", "zh_rewrite", "zh_separate")
+    )
+    relation, _ = classify(pair_evidence(original, rewrite))
+    assert relation in (REWRITE, VERBATIM)
+    assert classify(pair_evidence(original, separate))[0] == UNRELATED
+    assert set(C.sentence_keys(original.normalised)) & set(C.sentence_keys(rewrite.normalised))
+
+
+def test_word_diff_of_a_chinese_rewrite_names_the_changed_characters():
+    edits = sentence_edits(
+        T.sentences(UNSPACED["zh_original"]), T.sentences(UNSPACED["zh_rewrite"])
+    )
+    changes = {(e["before"], e["after"]) for e in edits["edits"]}
+    assert ("指挥官", "强人") in changes
+    assert ("", "本") in changes or ("周二", "本周二") in changes
+
+
+def test_indic_vowel_signs_and_optional_arabic_marks_do_not_split_words():
+    assert T.words("भारत ने कहा") == ["भारत", "ने", "कहा"]
+    assert T.normalise("قدّمت الحكومةُ") == T.normalise("قدمت الحكومة")

@@ -17,10 +17,12 @@ from-scratch run would find (up to the per-key caps below).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import numpy as np
 import rensa
+
+from storytrace.match import text as T
 
 NUM_PERM = 64
 #: 32 bands of 2 rows: pairs with a 3-gram Jaccard of 0.3 collide with probability 0.95.
@@ -43,11 +45,15 @@ _SEARCH_DEPTH = 100
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def minhash_digests(gram_sets: list[set[str]]) -> np.ndarray:
-    """MinHash signatures (n, NUM_PERM) of word 3-gram sets, computed in bulk by rensa."""
+def minhash_digests(gram_sets: list[Collection[str]]) -> np.ndarray:
+    """MinHash signatures (n, NUM_PERM) of word 3-gram sets, computed in bulk by rensa.
+
+    A set may also come as a list with repeats: a MinHash is a minimum, which repeats
+    do not change, and a list of 3-grams is built in half the time of a set.
+    """
     if not gram_sets:
         return np.zeros((0, NUM_PERM), dtype=np.uint32)
-    sets = [list(grams) or [""] for grams in gram_sets]  # MinHash ignores order
+    sets = [grams or [""] for grams in gram_sets]  # rensa takes sets and lists as they are
     matrix = rensa.RMinHash.digest_matrix_from_token_sets(sets, NUM_PERM, MINHASH_SEED)
     return np.asarray(matrix.to_rows(), dtype=np.uint32)
 
@@ -68,7 +74,7 @@ def sentence_keys(normalised_sentences: list[str]) -> list[int]:
     """Signed 64-bit hashes (odd) of a page's long sentences, given normalised."""
     keys = set()
     for sentence in normalised_sentences:
-        if sentence.count(" ") + 1 >= MIN_KEY_SENTENCE_WORDS:
+        if T.word_count(sentence) >= MIN_KEY_SENTENCE_WORDS:
             digest = hashlib.blake2b(sentence.encode(), digest_size=8).digest()
             keys.add(int.from_bytes(digest, "big", signed=True) | 1)
     return sorted(keys)

@@ -243,7 +243,7 @@ def pair_evidence(a: PageText, b: PageText) -> dict:
         "aligned_pairs": [[i, j] for i, j, _ in alignment],
         "aligned_to_merged": merged,
         "copied_sentences": sum(
-            sim >= COPIED_SENTENCE and len(short.sentences[i].split()) >= COPIED_MIN_WORDS
+            sim >= COPIED_SENTENCE and T.word_count(short.sentences[i]) >= COPIED_MIN_WORDS
             for i, _, sim in alignment
         )
         if not cross

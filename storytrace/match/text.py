@@ -1,8 +1,11 @@
 """Text units the matcher compares: words, shingles, sentences, numbers, quotes.
 
 Everything here is language-agnostic on purpose (Unicode word characters, punctuation
-shared by most scripts), so the same code serves English, Arabic, Cyrillic or CJK-free
-Latin pages without per-language rules.
+shared by most scripts), so the same code serves English, Arabic, Cyrillic, Devanagari,
+Chinese or Thai pages without per-language rules. Scripts written without spaces between
+words (Chinese, Japanese, Thai, Lao, Khmer, Burmese) have no word tokens to find, so each
+of their characters is a token: word 3-grams become character 3-grams, the usual unit
+for near-duplicate detection in those languages.
 """
 
 from __future__ import annotations
@@ -11,11 +14,31 @@ import hashlib
 import re
 import unicodedata
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Indic scripts write vowels as combining marks, which `\w` does not match: without the
+# block ranges, "भारत ने" would fall apart at every vowel sign (the dandas are excluded).
+_WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u0dff]+")
+#: Characters of scripts written without spaces between words; each one is a token.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
+_UNSPACED_PIECES = re.compile(f"{_UNSPACED.pattern}|(?:(?!{_UNSPACED.pattern}).)+")
+#: Characters written without a space on either side: unspaced scripts and CJK punctuation.
+_CLOSE_UP = re.compile(f"{_UNSPACED.pattern}|[\u3000-\u303f\uff00-\uffef]")
+# Optional vowel and cantillation marks of Arabic and Hebrew: one page writes them, its
+# copy does not, and inside a word they would split it in two ("قدّمت").
+_OPTIONAL_MARKS = re.compile(
+    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+    "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]"
+)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# Sentence ends: Latin/Cyrillic/Arabic/Devanagari/CJK full stops, then space or line end.
-_SENTENCE_END = re.compile(r"(?<=[.!?؟。।…])[\"'”’»)\]]*\s+|\n+")
-_QUOTE = re.compile(r"[\"“”«»„]([^\"“”«»„]{20,400})[\"“”«»„]")
+# Sentence ends: Latin/Cyrillic/Arabic/Devanagari full stops then space or line end, or a
+# Chinese/Japanese full stop (after its closing quote, if any), which is followed by the
+# next sentence without a space.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?؟。।…])[\"'”’»)\]]*\s+|(?<=[。！？])(?![」』”’）])|(?<=[。！？][」』”’）])|\n+"
+)
+_QUOTE = re.compile(r"[\"“”«»„「『]([^\"“”«»„「」『』]{20,400})[\"“”«»„」』]")
 _DATE_MARKER = re.compile(r"^\s*date \d{4}-\d\d-\d\d\s*")
 
 #: Sentences shorter than this many words are headings, bylines or junk, not evidence.
@@ -25,13 +48,42 @@ MIN_SENTENCE_WORDS = 6
 def normalise(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for hashing and shingles."""
     text = _DATE_MARKER.sub("", text)
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _OPTIONAL_MARKS.sub("", unicodedata.normalize("NFKC", text).casefold())
+    if _UNSPACED.search(text):
+        text = _UNSPACED.sub(r" \g<0> ", text)
     return " ".join(_WORD.findall(text))
+
+
+def word_count(text: str) -> int:
+    """Words of a sentence, raw or normalised; without spaces, about two characters a word."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + unspaced // 2
 
 
 def words(text: str) -> list[str]:
     """Normalised word tokens."""
     return normalise(text).split()
+
+
+def display_words(text: str) -> list[str]:
+    """A raw sentence's words for a word diff: whitespace words, one character a word in
+    scripts without spaces (so a Chinese rewrite shows the characters it changed)."""
+    found: list[str] = []
+    for word in text.split():
+        found += _UNSPACED_PIECES.findall(word) if _UNSPACED.search(word) else [word]
+    return found
+
+
+def join_words(found: list[str]) -> str:
+    """The inverse of `display_words`: no space inserted next to an unspaced character."""
+    out = ""
+    for word in found:
+        if out and not (_CLOSE_UP.match(word[0]) or _CLOSE_UP.match(out[-1])):
+            out += " "
+        out += word
+    return out
 
 
 def shingles(tokens: list[str], size: int = 3) -> set[str]:
@@ -48,7 +100,7 @@ def sentences(text: str) -> list[str]:
     found = []
     for piece in _SENTENCE_END.split(text):
         piece = piece.strip()
-        if len(piece.split()) >= MIN_SENTENCE_WORDS:
+        if word_count(piece) >= MIN_SENTENCE_WORDS:
             found.append(piece)
     return found
 

@@ -218,7 +218,7 @@ def word_edits(before: str, after: str) -> list[dict]:
     unchanged word are merged, so "back to the Stone Age" -> "into stone ages" reads as
     one rewording rather than three fragments.
     """
-    a, b = before.split(), after.split()
+    a, b = T.display_words(before), T.display_words(after)
     matcher = difflib.SequenceMatcher(
         None, [_word_key(w) for w in a], [_word_key(w) for w in b], autojunk=False
     )
@@ -238,9 +238,9 @@ def word_edits(before: str, after: str) -> list[dict]:
         edits.append(
             {
                 "op": kind,
-                "before": " ".join(a[i1:i2]),
-                "after": " ".join(b[j1:j2]),
-                "context": " ".join(a[max(0, i1 - 4) : i1]),
+                "before": T.join_words(a[i1:i2]),
+                "after": T.join_words(b[j1:j2]),
+                "context": T.join_words(a[max(0, i1 - 4) : i1]),
             }
         )
     return edits
