@@ -104,3 +104,12 @@ def test_serve_command_is_registered_with_help_and_clear_errors(tmp_path):
     missing = runner.invoke(app, ["serve", "--workspace", str(tmp_path / "none")])
     assert missing.exit_code == 2
     assert "storytrace ingest" in missing.output
+
+
+def test_word_diff_of_chinese_text_marks_the_changed_characters_only():
+    parts = word_diff(
+        "俄罗斯国防部长周二会见了东部军事指挥官哈夫塔尔。",
+        "俄罗斯国防部长本周二会见了东部军事强人哈夫塔尔。",
+    )
+    changed = [(p["op"], p["text"]) for p in parts if p["op"] != "equal"]
+    assert changed == [("insert", "本"), ("delete", "指挥官"), ("insert", "强人")]

@@ -17,14 +17,15 @@ import unicodedata
 # Indic scripts write vowels as combining marks, which `\w` does not match: without the
 # block ranges, "भारत ने" would fall apart at every vowel sign (the dandas are excluded).
 _WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u0dff]+")
-#: Characters of scripts written without spaces between words; each one is a token.
-_UNSPACED = re.compile(
+#: Characters of scripts written without spaces between words; each one is a token (the
+#: explorer's word diff splits them the same way).
+UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
 )
-_UNSPACED_PIECES = re.compile(f"{_UNSPACED.pattern}|(?:(?!{_UNSPACED.pattern}).)+")
+_UNSPACED_PIECES = re.compile(f"{UNSPACED.pattern}|(?:(?!{UNSPACED.pattern}).)+")
 #: Characters written without a space on either side: unspaced scripts and CJK punctuation.
-_CLOSE_UP = re.compile(f"{_UNSPACED.pattern}|[\u3000-\u303f\uff00-\uffef]")
+_CLOSE_UP = re.compile(f"{UNSPACED.pattern}|[\u3000-\u303f\uff00-\uffef]")
 # Optional vowel and cantillation marks of Arabic and Hebrew: one page writes them, its
 # copy does not, and inside a word they would split it in two ("قدّمت").
 _OPTIONAL_MARKS = re.compile(
@@ -49,17 +50,17 @@ def normalise(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for hashing and shingles."""
     text = _DATE_MARKER.sub("", text)
     text = _OPTIONAL_MARKS.sub("", unicodedata.normalize("NFKC", text).casefold())
-    if _UNSPACED.search(text):
-        text = _UNSPACED.sub(r" \g<0> ", text)
+    if UNSPACED.search(text):
+        text = UNSPACED.sub(r" \g<0> ", text)
     return " ".join(_WORD.findall(text))
 
 
 def word_count(text: str) -> int:
     """Words of a sentence, raw or normalised; without spaces, about two characters a word."""
-    unspaced = len(_UNSPACED.findall(text))
+    unspaced = len(UNSPACED.findall(text))
     if not unspaced:
         return len(text.split())
-    return len(_UNSPACED.sub(" ", text).split()) + unspaced // 2
+    return len(UNSPACED.sub(" ", text).split()) + unspaced // 2
 
 
 def words(text: str) -> list[str]:
@@ -72,7 +73,7 @@ def display_words(text: str) -> list[str]:
     scripts without spaces (so a Chinese rewrite shows the characters it changed)."""
     found: list[str] = []
     for word in text.split():
-        found += _UNSPACED_PIECES.findall(word) if _UNSPACED.search(word) else [word]
+        found += _UNSPACED_PIECES.findall(word) if UNSPACED.search(word) else [word]
     return found
 
 

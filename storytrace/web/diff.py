@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from storytrace.match.text import UNSPACED
+
 #: Tokens compared at most per side (a few long articles).
 MAX_TOKENS = 8000
 #: A word or a run of punctuation with the spaces after it; leading spaces stand alone.
-_TOKEN = re.compile(r"\s+|\w+\s*|[^\w\s]+\s*", re.UNICODE)
+#: In scripts written without spaces (Chinese, Japanese, Thai) each character is a word.
+_UNSPACED = UNSPACED.pattern
+_TOKEN = re.compile(rf"{_UNSPACED}\s*|\s+|(?:(?!{_UNSPACED})\w)+\s*|[^\w\s]+\s*")
 
 
 def tokens(text: str) -> list[str]:
