@@ -22,6 +22,7 @@ their source).
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -181,26 +182,34 @@ def _assign_family(group: list[Member], links: list[Link]) -> dict[str, Assignme
 
 
 def _spanning_tree(root: str, links: list[Link]) -> dict[str, tuple[str, str]]:
-    """Maximum spanning tree from the original: each page's parent and link relation."""
+    """Maximum spanning tree from the original: each page's parent and link relation.
+
+    Links are ranked once and the frontier is a heap, so a text syndicated to n sites
+    (n² / 2 links) costs O(E log E), not a sort of the frontier per page.
+    """
+    # Same-language links first: an English copy derives from the English text, not
+    # from a translation of it.
+    ranked = sorted(links, key=lambda lk: (lk.relation != TRANSLATION, lk.score, lk.a, lk.b))
+    rank = {id(link): -position for position, link in enumerate(ranked)}  # best pops first
     adjacency: dict[str, list[Link]] = {}
-    for link in links:
+    for link in ranked:
         adjacency.setdefault(link.a, []).append(link)
         adjacency.setdefault(link.b, []).append(link)
     parents: dict[str, tuple[str, str]] = {}
     reached = {root}
-    frontier = list(adjacency.get(root, []))
+    frontier = [(rank[id(lk)], lk) for lk in adjacency.get(root, [])]
+    heapq.heapify(frontier)
     while frontier:
-        # Same-language links first: an English copy derives from the English text, not
-        # from a translation of it.
-        frontier.sort(key=lambda lk: (lk.relation != TRANSLATION, lk.score, lk.a, lk.b))
-        link = frontier.pop()
+        _, link = heapq.heappop(frontier)
         new = link.b if link.a in reached else link.a
         if new in reached:
             continue
         old = link.a if new == link.b else link.b
         parents[new] = (old, link.relation)
         reached.add(new)
-        frontier.extend(lk for lk in adjacency.get(new, []) if not {lk.a, lk.b} <= reached)
+        for lk in adjacency.get(new, []):
+            if not {lk.a, lk.b} <= reached:
+                heapq.heappush(frontier, (rank[id(lk)], lk))
     return parents
 
 
