@@ -270,3 +270,14 @@ def test_word_diff_of_a_chinese_rewrite_names_the_changed_characters():
 def test_indic_vowel_signs_and_optional_arabic_marks_do_not_split_words():
     assert T.words("भारत ने कहा") == ["भारत", "ने", "कहा"]
     assert T.normalise("قدّمت الحكومةُ") == T.normalise("قدمت الحكومة")
+
+
+def test_a_text_carried_by_200_sites_is_one_family():
+    # More copies than a key bucket pairs in full (candidates.MAX_BUCKET): they chain.
+    from storytrace.match import lexical
+
+    rows = [
+        (f"site{i:03d}", "en", f"Site {i} home news\n\n{seed('002')}\n\nCopyright site {i}.")
+        for i in range(200)
+    ]
+    assert len(set(lexical.families_of(rows, workers=1).values())) == 1

@@ -28,7 +28,10 @@ NUM_PERM = 64
 #: 32 bands of 2 rows: pairs with a 3-gram Jaccard of 0.3 collide with probability 0.95.
 BANDS = 32
 MINHASH_SEED = 42
-#: A key shared by more pages than this is boilerplate (a site footer), not evidence.
+#: A key shared by more pages than this pairs each page only with the next two in id
+#: order: a stock line ("Reporting by ...") shared by thousands of pages costs no
+#: all-pairs join, and a wire text carried by hundreds of sites still chains into one
+#: family (with all pairs dropped, 200 copies of one text were 200 families).
 MAX_BUCKET = 50
 #: Sentences this short are too generic to link two pages on their own.
 MIN_KEY_SENTENCE_WORDS = 10
@@ -115,9 +118,10 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
     """Candidate pairs (m, 2) of owner numbers, smaller first, from (key, owner) rows.
 
     Vectorised bucket join: rows are sorted by key, and every bucket of 2..MAX_BUCKET
-    distinct owners yields its pairs, all buckets of one size at once; a pair is one
-    int64 code (a * n + b) so counting and de-duplicating are 1-D sorts. The per-pair
-    Python loop it replaces took 1.9 s of the 15 s the 10k-page benchmark spent.
+    distinct owners yields its pairs (a bigger one a chain, see MAX_BUCKET), all buckets
+    of one size at once; a pair is one int64 code (a * n + b) so counting and
+    de-duplicating are 1-D sorts. The per-pair Python loop it replaces took 1.9 s of the
+    15 s the 10k-page benchmark spent.
     """
     order = np.lexsort((owners, keys))
     keys, owners = keys[order], owners[order].astype(np.int64)
@@ -137,9 +141,31 @@ def pairs_sharing_keys(keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
         odd = np.repeat(keys[firsts] & 1 == 1, len(left))  # see is_sentence_key
         band.append(codes[~odd])
         sentence.append(codes[odd])
+    for codes, odd in _chained_pairs(keys, owners, starts, sizes, n):
+        band.append(codes[~odd])
+        sentence.append(codes[odd])
     shared, counts = np.unique(np.concatenate(sentence), return_counts=True)
     codes = np.union1d(np.concatenate(band), shared[counts >= MIN_SHARED_SENTENCES])
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def _chained_pairs(
+    keys: np.ndarray, owners: np.ndarray, starts: np.ndarray, sizes: np.ndarray, n: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pair codes of buckets over MAX_BUCKET: each owner with the next one and the one
+    after (two paths, so one page that fails verification does not split the chain)."""
+    big = sizes > MAX_BUCKET
+    if not big.any():
+        return []
+    position = np.arange(len(keys))
+    bucket_end = np.repeat(starts + sizes, sizes)
+    in_big = np.repeat(big, sizes)
+    found = []
+    for step in (1, 2):
+        first = position[in_big & (position + step < bucket_end)]
+        codes = owners[first] * n + owners[first + step]
+        found.append((codes, keys[first] & 1 == 1))
+    return found
 
 
 def neighbour_pairs(
