@@ -153,13 +153,17 @@ def export(
         err.print("[red]error:[/red] parquet is binary: pass -o FILE.parquet")
         raise typer.Exit(2)
     ws = open_workspace(workspace, read_only=True)
-    count = write_rows(page_rows(ws), fmt, output, page_schema() if fmt == "parquet" else None)
-    if output is None:
-        return
-    err.print(f"Wrote {count:,} pages to {output}")
-    for table, rows in side_tables(ws).items():
-        path = side_path(output, table)
-        err.print(f"Wrote {write_rows(rows, fmt, path):,} {table} to {path}")
+    try:
+        count = write_rows(page_rows(ws), fmt, output, page_schema() if fmt == "parquet" else None)
+        if output is None:
+            return
+        err.print(f"Wrote {count:,} pages to {output}")
+        for table, rows in side_tables(ws).items():
+            path = side_path(output, table)
+            err.print(f"Wrote {write_rows(rows, fmt, path):,} {table} to {path}")
+    except OSError as exc:  # a folder that does not exist, no rights, a full disk
+        err.print(f"[red]error:[/red] could not write the export: {exc}")
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -60,7 +60,9 @@ def actors(
 
 
 def actor(
-    name: str = typer.Argument(..., help="A name in any spelling or script, e.g. Shoygu."),
+    name: str = typer.Argument(
+        ..., help="A name in any spelling or script, e.g. Shoygu, or an actor id."
+    ),
     workspace: Path = _WORKSPACE,
 ) -> None:
     """Show an actor: every spelling seen, its stories and its quotes.
@@ -69,6 +71,8 @@ def actor(
     """
     ws = _open(workspace)
     found = api.find_actors(ws, name)
+    if not found and name.isdigit() and api.actor_detail(ws, int(name)):
+        found = [{"id": int(name)}]  # the id column `storytrace actors` lists
     if not found:
         console.print(f"[red]No actor matches {name!r}.[/] List them with `storytrace actors`.")
         raise typer.Exit(1)

@@ -212,10 +212,26 @@ def _is_named_group(span: str) -> bool:
     return len(words) > 1 and any(w in GROUP_HEADS for w in words)
 
 
+#: Longest piece of text given to spaCy at once. A page on one line (a document dump)
+#: was one "paragraph": over 1,000,000 characters spaCy refuses it (E088), and below that
+#: its memory grows with the length. News paragraphs are far shorter (dev: 2,000 at most).
+MAX_PARAGRAPH_CHARS = 5_000
+
+
 def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, line) of every non-blank line; longer lines in pieces cut after a
+    sentence end (or a space) before MAX_PARAGRAPH_CHARS."""
     for m in re.finditer(r"[^\n]+", text):
-        if m.group().strip():
-            yield m.start(), m.group()
+        start, line = m.start(), m.group()
+        while len(line) > MAX_PARAGRAPH_CHARS:
+            window = line[:MAX_PARAGRAPH_CHARS]
+            cut = max(window.rfind(". "), window.rfind("。"), window.rfind("! "),
+                      window.rfind("? ")) + 1 or window.rfind(" ") + 1 or MAX_PARAGRAPH_CHARS
+            if line[:cut].strip():
+                yield start, line[:cut]
+            start, line = start + cut, line[cut:]
+        if line.strip():
+            yield start, line
 
 
 def _fix_span(span: str, start: int, kind: str) -> list[Entity]:

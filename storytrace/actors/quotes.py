@@ -18,6 +18,7 @@ introduces a speaker before quoting them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from storytrace.actors.lexicon import (
@@ -69,14 +70,27 @@ class Quote:
     channel: str | None
 
 
+#: Characters either side of a paragraph whose names can be its speakers (a pronoun's
+#: antecedent, the organisation named before). Every sentence scans these names, so on a
+#: live blog scanning the whole page's names was quadratic; news pages are shorter than
+#: this, so on them every name is still in reach.
+QUOTE_CONTEXT_CHARS = 20_000
+
+
 def extract_quotes(text: str, entities: list[Entity]) -> list[Quote]:
     """Quotes of one page, attributed to entity mentions found by entities.py."""
-    speakers = [e for e in entities if e.type in ("person", "org", "group", "place")]
+    all_speakers = sorted((e for e in entities if e.type in ("person", "org", "group", "place")),
+                          key=lambda e: e.start)
+    starts = [e.start for e in all_speakers]
     quotes: list[Quote] = []
     paragraphs = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)
                   if m.group().strip()]
     previous: Quote | None = None
     for i, (p_start, para) in enumerate(paragraphs):
+        speakers = all_speakers[
+            bisect_left(starts, p_start - QUOTE_CONTEXT_CHARS):
+            bisect_left(starts, p_start + len(para) + QUOTE_CONTEXT_CHARS)
+        ]
         found = _direct_quotes(text, p_start, para, speakers, previous)
         block = None if found else (_block_quote(p_start, para, speakers, previous, i > 0)
                                     or _colon_quote(text, p_start, para, speakers))
@@ -281,7 +295,8 @@ def _nominal(
 def _role_holder(text: str, role: str, anchor: int, speakers: list[Entity]) -> Entity | None:
     """The person last introduced with this role ('the Ambassador … Georgy Borisenko')."""
     for m in reversed(list(re.finditer(rf"\b{re.escape(role)}\b", text[:anchor], re.I))):
-        near = [e for e in speakers if e.type == "person" and m.end() <= e.start < m.end() + 80
+        role_end = m.end()
+        near = [e for e in speakers if e.type == "person" and role_end <= e.start < role_end + 80
                 and e.end <= anchor]
         if near:
             return near[0]
@@ -469,8 +484,9 @@ def _said_first(text: str, s_start: int, s_end: int, speakers: list[Entity]) -> 
     clause_at = s_start + verb.end() + (that.end() if that else 0)
     if not that:
         nxt = re.match(r",?\s+([\w’'\-]+)", rest)
-        ahead = [e for e in speakers if e.start == s_start + verb.end() + (nxt.start(1) if nxt
-                                                                          else 0)]
+        # the position is computed once: inside the scan, it cost seconds on a live blog
+        next_at = s_start + verb.end() + (nxt.start(1) if nxt else 0)
+        ahead = [e for e in speakers if e.start == next_at]
         if not nxt or not (nxt.group(1).lower() in _CLAUSE_START or (
                 ahead and ahead[0].type != "person")):
             return None

@@ -42,19 +42,20 @@ class LocalActor:
     def display_name(self) -> str:
         """Longest full form seen, else the acronym."""
         names = self.full_names or [m.text for m in self.mentions]
-        return max(names, key=lambda n: (len(n.split()), len(n)))
+        return max(names, key=_name_rank)
 
 
 def group_page(entities: list[Entity], text: str = "") -> list[LocalActor]:
     """Group one page's entity mentions into local actors (surnames and acronyms folded);
     `text` (the page) lets an acronym in brackets join the name right before it."""
-    people: list[LocalActor] = []
+    index = _People()
     others: dict[str, LocalActor] = {}
     for ent in entities:
         if ent.type == "person":
-            _add_person(people, ent)
+            index.add(ent)
         else:
             others.setdefault(org_key(ent.text), LocalActor(ent.type)).mentions.append(ent)
+    people = index.in_order
     _fold_single_name_people(people)
     _fold_lone_words(people, others)
     for local in others.values():  # one name, typed differently in places: the majority
@@ -77,19 +78,62 @@ def _fold_lone_words(people: list[LocalActor], others: dict[str, LocalActor]) ->
         p.mentions = []
 
 
-def _add_person(people: list[LocalActor], ent: Entity) -> None:
-    skel = name_skeletons(ent.text)
-    if not skel:
-        return
-    candidates = [p for p in people if _surname_skel(p) == skel[-1]]
-    if len(skel) == 1 and candidates:
-        candidates[-1].mentions.append(ent)  # most recent full name with this surname
-        return
-    for p in candidates:
-        if _given_compatible(_given_skel(p), skel[:-1]):
-            p.mentions.append(ent)
+class _People:
+    """The page's people as mentions arrive, indexed by surname skeleton.
+
+    A bare surname joins the person last introduced with it; a fuller name joins the
+    first with that surname and a compatible first name, or starts a new person.
+    Scanning every person for every mention, and recomputing each one's display name,
+    made a 30,000-word live blog quadratic; the index and the incrementally kept display
+    name give the same groups."""
+
+    def __init__(self) -> None:
+        self.in_order: list[LocalActor] = []
+        self._by_surname: dict[str, list[LocalActor]] = defaultdict(list)
+        self._skeleton: dict[int, list[str]] = {}  # id(person) -> skeleton of display_name
+        self._display: dict[int, str] = {}  # id(person) -> its display_name
+        self._order: dict[int, int] = {}  # id(person) -> position in `in_order`
+
+    def add(self, ent: Entity) -> None:
+        skel = name_skeletons(ent.text)
+        if not skel:
             return
-    people.append(LocalActor("person", [ent]))
+        candidates = self._by_surname.get(skel[-1], [])
+        if len(skel) == 1 and candidates:
+            self._append(candidates[-1], ent)  # most recent full name with this surname
+            return
+        for p in candidates:
+            if _given_compatible(self._skeleton[id(p)][:-1], skel[:-1]):
+                self._append(p, ent)
+                return
+        person = LocalActor("person", [ent])
+        self._order[id(person)] = len(self.in_order)
+        self.in_order.append(person)
+        self._file(person, ent.text)
+
+    def _append(self, person: LocalActor, ent: Entity) -> None:
+        """Add a mention; `display_name` (the first fullest non-acronym form) changes only
+        when the new mention beats it, so only then does the person move in the index."""
+        old = self._display[id(person)]
+        old_is_acronym, new_is_acronym = bool(_ACRONYM.match(old)), bool(_ACRONYM.match(ent.text))
+        person.mentions.append(ent)
+        beats = _name_rank(ent.text) > _name_rank(old) and old_is_acronym == new_is_acronym
+        if beats or (old_is_acronym and not new_is_acronym):
+            self._by_surname[self._skeleton[id(person)][-1]].remove(person)
+            self._file(person, ent.text)
+
+    def _file(self, person: LocalActor, display: str) -> None:
+        """File `person` under the surname of `display`, each list in creation order."""
+        self._display[id(person)] = display
+        skel = self._skeleton[id(person)] = name_skeletons(display)
+        bucket = self._by_surname[skel[-1]]
+        bucket.append(person)
+        bucket.sort(key=lambda p: self._order[id(p)])
+
+
+def _name_rank(name: str) -> tuple[int, int]:
+    """How full a name form is: more words, then more characters (`display_name`'s order)."""
+    return len(name.split()), len(name)
 
 
 def _fold_single_name_people(people: list[LocalActor]) -> None:

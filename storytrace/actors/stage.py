@@ -26,8 +26,9 @@ _TABLES = ("actors", "actor_keys", "mentions", "quotes", "quote_appearances", "q
 
 
 def page_text(page: Page) -> str:
-    """The cleaned text, or the raw text of a page that cleaning has not filled."""
-    if page.text:
+    """The cleaned text, or the raw text of a page that cleaning has not filled. A page
+    cleaning found empty (a menu dump) stays empty: its raw lines gave junk actors."""
+    if page.text is not None:
         return page.text
     return page.raw if page.raw_format == "text" else ""
 

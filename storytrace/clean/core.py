@@ -108,7 +108,10 @@ def _clean_html(page: Page, profile: OutletProfile | None) -> Page:
     # trafilatura already removed the headline from the text: keep every paragraph it
     # kept unless a pattern marks it as furniture.
     kept = [line.text for line in analysis.lines if line.label in ("content", "title")]
-    text = "\n\n".join(t for t in kept if meta.sane_title(t) != extract.title)
+    # Comparing with no <title> at all would match every line that is not title-shaped.
+    text = "\n\n".join(
+        t for t in kept if extract.title is None or meta.sane_title(t) != extract.title
+    )
     title = meta.sane_title(page.given_title) or meta.sane_title(extract.title) or analysis.title
     published = (
         dates.normalise_given_date(page.given_published)

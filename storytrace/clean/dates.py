@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 #: Month names (lowercase) of the languages we read most, including genitive forms.
@@ -136,13 +137,20 @@ def make_date(year: int | str, month: int | str, day: int | str) -> str | None:
 
 
 def normalise_given_date(value: str | None) -> str | None:
-    """A supplied date reduced to YYYY-MM-DD; None for anything we cannot trust."""
+    """A supplied date reduced to YYYY-MM-DD; None for anything we cannot trust.
+
+    Digits of any script count ("٢٠٢١-٠٤-١٦"), and a year-first date may use dots or
+    slashes ("2024.05.01", Korean and Chinese sites; "2024/05/01")."""
     if not value:
         return None
-    match = re.match(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
+    value = _OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), value[:80])
+    match = re.match(r"\s*((?:19|20)\d\d)([-./])(\d\d?)\2(\d\d?)(?!\d)", value)
     if match:
-        return make_date(*match.groups())
-    return find_date(value[:80])
+        return make_date(*match.group(1, 3, 4))
+    return find_date(value)
+
+
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts
 
 
 def split_marker(raw: str) -> tuple[str | None, str | None, str]:
@@ -164,7 +172,10 @@ def url_date(url: str | None) -> str | None:
     """The date written in a URL path: /2021/04/16/, /20200222/, -dec-23-2021, ..."""
     if not url:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[broken": an unclosed IPv6 bracket
+        return None
     path = unquote(parts.path + ("?" + parts.query if parts.query else "")).lower()
     for pattern in _URL_PATTERNS:
         for match in pattern.finditer(path):

@@ -10,6 +10,7 @@ share prompts and cross-links trafilatura keeps.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from storytrace.clean.dates import normalise_given_date
 
@@ -36,11 +37,12 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtract:
     if doc is None or len(doc.text or "") < MIN_FAST_CHARS:
         doc = _bare_extraction(html, url, fast=False) or doc
     if doc is None:
-        return HtmlExtract()
+        return plain_extract(html)
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    plain = plain_extract(html) if not data.get("text") else HtmlExtract()
     return HtmlExtract(
-        text=_paragraphs(data.get("text") or ""),
-        title=(data.get("title") or None),
+        text=_paragraphs(data.get("text") or "") or plain.text,
+        title=(data.get("title") or plain.title),
         published=normalise_given_date(data.get("date")),
         author=(data.get("author") or None),
         site_name=(data.get("sitename") or None),
@@ -68,3 +70,52 @@ def _bare_extraction(html: str, url: str | None, fast: bool):
         )
     except Exception:  # noqa: BLE001 - malformed markup: treat as an empty page
         return None
+
+
+class _TextCollector(HTMLParser):
+    """Visible text of a document, one line per block element."""
+
+    _SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
+    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "section", "article", "blockquote", "header", "footer", "td"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self._skipping = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self._in_title = tag == "title"
+        if tag in self._SKIP:
+            self._skipping += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+        if tag in self._SKIP:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(data)
+        elif not self._skipping:
+            self.parts.append(data)
+
+
+def plain_extract(html: str) -> HtmlExtract:
+    """The document's visible text and <title>, when trafilatura found no text.
+
+    libxml2 stops building the tree below 255 levels of nesting, so a page of unclosed
+    `<div>`s (common in old CMS output) or very deep markup came out empty; Python's own
+    parser has no depth limit. The line pass then removes the furniture as for text."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    lines = (" ".join(line.split()) for line in "".join(collector.parts).split("\n"))
+    title = " ".join("".join(collector.title).split())
+    return HtmlExtract(text="\n".join(line for line in lines if line), title=title or None)

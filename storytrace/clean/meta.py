@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from storytrace.clean import patterns
 
-_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
+# Labels and top-level domains in any script (новости.рф, 例子.中国) or punycode (xn--p1ai).
+_HOST = re.compile(r"^(?:[\w-]+\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$")
 _LANG_CODE = re.compile(r"^[a-z]{2}$")
 LANG_SAMPLE_CHARS = 400
 
@@ -21,8 +22,18 @@ def outlet_from_url(url: str | None) -> str | None:
         host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
     except ValueError:
         return None
-    host = re.sub(r"^(?:www\d?|amp)\.", "", host)
+    host = re.sub(r"^(?:www\d?|amp)\.", "", _unicode_host(host))
     return host if _HOST.match(host) else None
+
+
+def _unicode_host(host: str) -> str:
+    """A punycode host in its Unicode form, so both spellings of one site are one outlet."""
+    if "xn--" not in host:
+        return host
+    try:
+        return host.encode("ascii").decode("idna")
+    except (UnicodeError, ValueError):
+        return host
 
 
 def sane_outlet(value: str | None) -> str | None:
@@ -85,9 +96,17 @@ def _py3langid(sample: str) -> str | None:
     return sane_lang(py3langid.classify(sample)[0])
 
 
+def _url_path(url: str | None) -> str:
+    """The URL's path; empty for no URL or one urlsplit rejects ("http://[broken")."""
+    try:
+        return urlsplit(url).path if url else ""
+    except ValueError:
+        return ""
+
+
 def genre(title: str | None, url: str | None) -> str:
     """'opinion' when the headline or URL path says so (op-ed, column, editorial), else 'news'."""
-    path = urlsplit(url).path.replace("-", " ").replace("/", " ") if url else ""
+    path = _url_path(url).replace("-", " ").replace("/", " ")
     if patterns.OPINION.search(title or "") or re.search(
         r"\b(opinion|opinions|op ?ed|oped|editorials?|columns?|commentary|tribune)\b",
         path,

@@ -69,7 +69,7 @@ def stories(
     for row in rows:
         table.add_row(
             str(row["id"]),
-            row["headline"] or "",
+            row["headline"] or "(no headline)",
             row["first_date"] or "",
             row["last_date"] or "",
             str(row["n_pages"]),
@@ -211,7 +211,7 @@ def timeline(
     """
     try:
         series = timeline_png(_open(workspace), story_id, png)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:  # OSError: a folder that does not exist, no rights
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
     console.print(f"Wrote {png} ({series} outlets).")

@@ -8,6 +8,7 @@ badness heuristic says the text looks wrong, which keeps the common case fast.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import charset_normalizer
@@ -17,6 +18,15 @@ from ftfy.badness import is_bad
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
 _WORD = re.compile(r"\w+")
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+# Myanmar, Tibetan): a whitespace count sees a whole sentence as one "word".
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+#: Characters of an unspaced script counted as one word (Chinese words average ~1.7
+#: characters, Japanese mixes kanji and kana, Thai words are longer: 3 is conservative).
+CHARS_PER_UNSPACED_WORD = 3
 # UTF-8 read as cp1252/latin-1 always leaves a lead byte (Â..ô) followed by a
 # continuation byte's character; text without such a pair cannot be mojibake, so the
 # slower ftfy check only runs on text that has one.
@@ -60,6 +70,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     try:
         text, how = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
+        declared = _declared_decode(data)
+        if declared is not None:
+            return repair_text(*declared)
         best = charset_normalizer.from_bytes(data).best()
         if best is None:
             raise DecodeError(
@@ -68,6 +81,31 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             ) from None
         text, how = _prefer_cp1252(data, str(best), best.encoding)
     return repair_text(text, how)
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([\w.:-]{2,40})", re.I)
+#: Labels whose bytes browsers read with a superset (WHATWG Encoding Standard), so we do too.
+_SUPERSETS = {
+    "ascii": "cp1252", "iso8859_1": "cp1252", "iso8859_9": "cp1254", "tis_620": "cp874",
+    "iso8859_11": "cp874", "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949",
+    "shift_jis": "cp932", "big5": "big5hkscs",
+}
+
+
+def _declared_decode(data: bytes) -> tuple[str, str] | None:
+    """Decode with the charset an HTML page declares in <meta>, when it decodes cleanly.
+
+    On short pages a statistical guess confuses Latin code pages (Polish ISO-8859-2 and
+    Turkish Windows-1254 read as Windows-1252); the page's own declaration does not."""
+    match = _META_CHARSET.search(data[:4096])
+    if match is None:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name.replace("-", "_")
+        name = _SUPERSETS.get(name, name)
+        return data.decode(name), name
+    except (LookupError, UnicodeDecodeError):
+        return None
 
 
 #: Single-byte Latin encodings that charset-normalizer confuses on short texts.
@@ -97,11 +135,15 @@ def repair_text(text: str, how: str = "str") -> tuple[str, str]:
 
 
 def visible_words(text: str, is_html: bool) -> int:
-    """Rough count of words a reader would see (markup stripped for HTML)."""
+    """Rough count of words a reader would see (markup stripped for HTML); characters of
+    unspaced scripts count by `CHARS_PER_UNSPACED_WORD`, so a Chinese page is not empty."""
     if is_html:
         text = _TAGS.sub(" ", text)
-        return len(_WORD.findall(text))
-    return len(text.split())
+    unspaced = len(_UNSPACED.findall(text))
+    if unspaced:
+        text = _UNSPACED.sub(" ", text)
+    spaced = len(_WORD.findall(text)) if is_html else len(text.split())
+    return spaced + unspaced // CHARS_PER_UNSPACED_WORD
 
 
 def check_substance(text: str, is_html: bool) -> None:

@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import json
+import math
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +41,8 @@ _EXTENSIONS = {
 #: Pages larger than this are rejected as `too_large` (override with --max-page-bytes).
 DEFAULT_MAX_PAGE_BYTES = 5_000_000
 _KNOWN_COLUMNS = {"id", "url", "text", "html", "published", "title", "outlet", "lang"}
+#: `meta` key for the cells of a CSV row beyond its header's columns.
+_EXTRA_CELLS = "extra_cells"
 
 
 def detect_format(path: Path) -> str | None:
@@ -157,47 +160,112 @@ def read_csv(path: Path, max_bytes: int) -> Iterator[Record]:
     csv.field_size_limit(max(max_bytes * 2, 1 << 20))
     with _open_bytes(path) as handle:
         data = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
-        for number, row in enumerate(csv.DictReader(data), start=2):
+        rows = csv.DictReader(data, restkey=_EXTRA_CELLS)
+        for number, row in enumerate(rows, start=2):
             yield page_from_mapping(row, f"{path}:{number}", max_bytes)
 
 
 def read_parquet(path: Path, max_bytes: int) -> Iterator[Record]:
     """Parquet with the same columns as JSONL, read in batches to bound memory."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=1000):
-        for row in batch.to_pylist():
-            number += 1
-            yield page_from_mapping(row, f"{path}:row{number}", max_bytes)
+    try:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=1000):
+            for row in batch.to_pylist():
+                number += 1
+                yield page_from_mapping(row, f"{path}:row{number}", max_bytes)
+    except pa.ArrowException as exc:  # not Parquet, or damaged: the rows before were kept
+        yield Reject(str(path), "unreadable",
+                     f"Could not read the Parquet file after {number} row(s): {exc}")
 
 
 def read_warc(path: Path, max_bytes: int) -> Iterator[Record]:
-    """WARC response records carrying HTML; id = the record's target URI."""
+    """WARC response records carrying HTML; id = the record's target URI.
+
+    warcio stops quietly at a cut-off file, so every record is read to its end and one
+    that comes up short of its declared length is reported as truncated, not ingested."""
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
 
     with path.open("rb") as handle:
-        for record in ArchiveIterator(handle):
-            if record.rec_type != "response":
-                continue
-            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-            source = f"{path}@{record.rec_headers.get_header('WARC-Record-ID')}"
-            status = record.http_headers.get_statuscode() if record.http_headers else "200"
-            if status and not status.startswith("2"):
-                yield Reject(source, "http_status",
-                             f"The server answered HTTP {status}, not a page.", uri)
-                continue
-            content_type = (record.http_headers.get_header("Content-Type") or "").lower() \
-                if record.http_headers else ""
-            if content_type and "html" not in content_type:
-                yield Reject(source, "not_html",
-                             f"The response is {content_type}, not an HTML page.", uri)
-                continue
-            data = record.content_stream().read(max_bytes + 1)
-            if len(data) > max_bytes:
-                yield _too_large(source, uri, max_bytes, data)
-                continue
-            yield _html_record(uri, data, source, record.rec_headers.get_header("WARC-Date"))
+        records = ArchiveIterator(handle)
+        while True:
+            try:
+                record = next(records, None)
+            # warcio fails in several ways on a file cut inside a record's headers
+            except (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError,
+                    AttributeError) as exc:
+                yield Reject(str(path), "truncated", f"{_TRUNCATED_WARC} ({exc})")
+                return
+            if record is None:
+                break
+            result = _warc_record(path, record, max_bytes)
+            if _cut_short(record):
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                yield Reject(f"{path}@{record.rec_headers.get_header('WARC-Record-ID')}",
+                             "truncated", _TRUNCATED_WARC, uri)
+                return
+            if result is not None:
+                yield result
+    if not _ends_like_warc(path):
+        yield Reject(str(path), "truncated", _TRUNCATED_WARC)
+
+
+def _ends_like_warc(path: Path) -> bool:
+    """An uncompressed WARC ends with the blank line closing its last record; a gzipped
+    one with a whole gzip member. A file cut between two records, or inside the first
+    member, is read by warcio as a clean end, so it is checked here (one extra pass of
+    decompression, small beside the analysis of the pages)."""
+    with _open_bytes(path) as handle:
+        if isinstance(handle, gzip.GzipFile):
+            try:
+                while handle.read(1 << 20):
+                    pass
+            except (EOFError, zlib.error, gzip.BadGzipFile):
+                return False
+            return True
+        handle.seek(0, 2)
+        if handle.tell() == 0:
+            return True
+        handle.seek(max(handle.tell() - 4, 0))
+        return handle.read().endswith(b"\r\n\r\n")
+
+
+_TRUNCATED_WARC = (
+    "The WARC file ends inside this record or is corrupt; the records before it were "
+    "ingested. Re-download the file."
+)
+
+
+def _warc_record(path: Path, record: Any, max_bytes: int) -> Record | None:
+    """The Page or Reject for one WARC record; None for records that are not responses."""
+    if record.rec_type != "response":
+        return None
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    source = f"{path}@{record.rec_headers.get_header('WARC-Record-ID')}"
+    status = record.http_headers.get_statuscode() if record.http_headers else "200"
+    if status and not status.startswith("2"):
+        return Reject(source, "http_status", f"The server answered HTTP {status}, not a page.",
+                      uri)
+    content_type = (record.http_headers.get_header("Content-Type") or "").lower() \
+        if record.http_headers else ""
+    if content_type and "html" not in content_type:
+        return Reject(source, "not_html", f"The response is {content_type}, not an HTML page.",
+                      uri)
+    data = record.content_stream().read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return _too_large(source, uri, max_bytes, data)
+    return _html_record(uri, data, source, record.rec_headers.get_header("WARC-Date"))
+
+
+def _cut_short(record: Any) -> bool:
+    """Read what is left of the record; True when the file ended before its declared end."""
+    while record.raw_stream.read(1 << 16):
+        pass
+    return getattr(record.raw_stream, "limit", 0) > 0
 
 
 def _html_record(uri: str, data: bytes, source: str, fetched: str | None) -> Record:
@@ -213,7 +281,22 @@ def _html_record(uri: str, data: bytes, source: str, fetched: str | None) -> Rec
 
 
 def page_from_mapping(row: dict[str, Any], source: str, max_bytes: int) -> Record:
-    """Build a Page from a JSONL/CSV/Parquet row; unknown columns are kept in `meta`."""
+    """Build a Page from a JSONL/CSV/Parquet row; unknown columns are kept in `meta`.
+
+    A body that is not text (an object, a list) is rejected; a metadata column of the
+    wrong shape is treated as missing and kept in `meta` under `invalid_<name>`."""
+    bad_body = next((k for k in ("text", "html") if not _is_scalar(row.get(k))), None)
+    if bad_body:
+        return Reject(
+            source, "bad_field",
+            f"The `{bad_body}` field is a {type(row[bad_body]).__name__}, not a string; "
+            "give the page text as one string.",
+            _clean_str(row.get("id")) or _clean_str(row.get("url")),
+            _sample(str(row[bad_body]).encode()),
+        )
+    invalid = {f"invalid_{k}": v for k, v in row.items()
+               if k in _KNOWN_COLUMNS and not _is_scalar(v)}
+    row = {k: v for k, v in row.items() if _is_scalar(v) or k not in _KNOWN_COLUMNS}
     url = _clean_str(row.get("url"))
     page_id = _clean_str(row.get("id")) or (_url_id(url) if url else None)
     text, html = _clean_str(row.get("text")), _clean_str(row.get("html"))
@@ -231,6 +314,7 @@ def page_from_mapping(row: dict[str, Any], source: str, max_bytes: int) -> Recor
     except DecodeError as exc:
         return Reject(source, exc.reason, exc.detail, page_id, _sample(body.encode()))
     meta = {k: v for k, v in row.items() if k not in _KNOWN_COLUMNS and v not in (None, "")}
+    meta.update(invalid)
     if html and text:
         meta["html"] = html
     if how != "str":
@@ -244,8 +328,16 @@ def page_from_mapping(row: dict[str, Any], source: str, max_bytes: int) -> Recor
     )
 
 
+def _is_scalar(value: Any) -> bool:
+    """What a column may hold: a string, a number, a date; not a container, bytes or a
+    boolean, whose `str()` ("['a', 'b']", "True") would pass for text."""
+    return not isinstance(value, dict | list | tuple | set | bytes | bool)
+
+
 def _clean_str(value: Any) -> str | None:
-    if value is None:
+    """The value as a non-blank string, or None; NaN (pandas' and Parquet's missing
+    value) is missing, not the title "nan"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     value = str(value)
     return value if value.strip() else None

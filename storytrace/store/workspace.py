@@ -39,8 +39,20 @@ class Workspace:
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_WORKSPACE, read_only: bool = False) -> Workspace:
-        """Open (and create, unless read_only) the workspace at `path`."""
-        folder = Path(path)
+        """Open (and create, unless read_only) the workspace at `path`.
+
+        A folder that cannot be created, or a file there that is not our database, is a
+        WorkspaceError saying so, not a traceback."""
+        try:
+            return cls._open(Path(path), read_only)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise WorkspaceError(
+                f"Cannot open a workspace at {path} ({exc}); pass a writable folder with "
+                "--workspace."
+            ) from exc
+
+    @classmethod
+    def _open(cls, folder: Path, read_only: bool) -> Workspace:
         db_path = folder / DB_NAME
         if read_only:
             if not db_path.exists():
