@@ -229,6 +229,13 @@ def test_given_dates_in_other_scripts(given, expected):
     assert normalise_given_date(given) == expected
 
 
+def test_ambiguous_given_date_follows_the_page_language():
+    assert normalise_given_date("03/04/2021", "fr") == "2021-04-03"
+    assert normalise_given_date("03/04/2021", "en") == "2021-03-04"
+    page = Page(id="d", raw=PARA * 3, given_published="03/04/2021", given_lang="de")
+    assert clean_page(page).published == "2021-04-03"
+
+
 # Actors ---------------------------------------------------------------------------------
 
 

@@ -69,7 +69,7 @@ def _longest_lines(raw: str, n: int = 3) -> str:
 def _published(page: Page, analysis: Analysis, lang: str | None) -> str | None:
     """Given date, crawl marker, URL date, date line, dateline, month marker + day: in order."""
     found = (
-        dates.normalise_given_date(page.given_published)
+        dates.normalise_given_date(page.given_published, lang)
         or analysis.marker_date
         or dates.url_date(page.url)
     )
@@ -114,7 +114,7 @@ def _clean_html(page: Page, profile: OutletProfile | None) -> Page:
     )
     title = meta.sane_title(page.given_title) or meta.sane_title(extract.title) or analysis.title
     published = (
-        dates.normalise_given_date(page.given_published)
+        dates.normalise_given_date(page.given_published, lang)
         or extract.published
         or dates.url_date(page.url)
         or _published(page, analysis, lang)

@@ -136,18 +136,19 @@ def make_date(year: int | str, month: int | str, day: int | str) -> str | None:
     return value.isoformat()
 
 
-def normalise_given_date(value: str | None) -> str | None:
+def normalise_given_date(value: str | None, lang: str | None = None) -> str | None:
     """A supplied date reduced to YYYY-MM-DD; None for anything we cannot trust.
 
     Digits of any script count ("٢٠٢١-٠٤-١٦"), and a year-first date may use dots or
-    slashes ("2024.05.01", Korean and Chinese sites; "2024/05/01")."""
+    slashes ("2024.05.01", Korean and Chinese sites; "2024/05/01"). A day-month order
+    that the numbers leave open ("03/04/2021") is read as the page's language writes it."""
     if not value:
         return None
     value = _OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), value[:80])
     match = re.match(r"\s*((?:19|20)\d\d)([-./])(\d\d?)\2(\d\d?)(?!\d)", value)
     if match:
         return make_date(*match.group(1, 3, 4))
-    return find_date(value)
+    return find_date(value, month_first(lang))
 
 
 _OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts
