@@ -9,9 +9,10 @@ mean of its distinct words' vectors, L2-normalised.
 Word means carry the page's language more than its content (on dev, a translation's
 median rank among other-language pages is 64 with raw means), so pages are compared
 after `centre_by_language`, which removes each language's mean vector within the
-compared set (median rank 5; 0.77 of dev translation partners in the top 20, against
-0.87 for the transformer on 400-character leads: benchmarks/bench_semantic.py and
-docs/decisions/match-throughput.md). Not the default page vector for that reason.
+compared set (median rank 8; 0.73 of dev translation partners in the top 20 and 0.93 in
+the top 50, against 0.87 in the top 20 for the transformer on 400-character leads:
+benchmarks/bench_semantic.py and docs/decisions/match-throughput.md). Not the default page
+vector for that reason; `cascade.py` uses them to find candidates.
 
 Words are distilled lazily, for the words the pages actually use, and stored in an
 SQLite file (`STORYTRACE_CACHE`, else ~/.cache/storytrace) that every later run reuses:
@@ -30,8 +31,10 @@ import numpy as np
 
 from storytrace.match import text as T
 
-#: Distilled words are sent to the teacher in batches of this many.
-_TEACHER_BATCH = 64
+#: Distilled words are sent to the teacher in batches of this many: 26 words/s in
+#: batches of 64, 77 in batches of 1,024 (measured under load); a word's vector does
+#: not depend on its batch.
+_TEACHER_BATCH = 512
 #: Characters of a text whose words make its vector: the transformer's lead length (400
 #: and 1,000 scored alike on dev, and a shorter lead distils fewer words).
 STATIC_CHARS = 400
@@ -93,10 +96,12 @@ class StaticEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         tokens = [list(dict.fromkeys(T.words(t[:STATIC_CHARS]))) for t in texts]
         vectors = self.words.lookup([w for page in tokens for w in page])
+        place = {word: i for i, word in enumerate(vectors)}
+        matrix = np.vstack([*vectors.values(), np.zeros(self.dim, dtype=np.float32)])  # never empty
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, page in enumerate(tokens):
-            if page:
-                out[row] = np.mean([vectors[w] for w in page], axis=0)
+            if page:  # one gather and mean per page: a list of arrays costs twice as much
+                out[row] = matrix[[place[w] for w in page]].mean(axis=0)
         return _normalised(out)
 
 
