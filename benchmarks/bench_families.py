@@ -9,14 +9,16 @@ embedded in longer pages. Every system sees the same page texts:
 
 * storytrace: `storytrace.match.lexical` - band keys (rensa MinHash) + sentence keys ->
   candidate pairs -> pair evidence -> classifier -> families with the hub guard (the
-  match stage's code in memory, without SQLite and embeddings), on 2 and 1 processes;
+  match stage's code in memory, without SQLite and embeddings), on 2 processes (this
+  one and a child) and on 1;
 * datasketch MinHash LSH over the same word 3-grams, Jaccard 0.3 (estimated Jaccard
   checked), connected components, one process;
 * text-dedup's MinHash mode (word 3-grams, Jaccard 0.3), when STORYTRACE_TEXT_DEDUP_PATH
   names a folder it was installed into (see `run_text_dedup`).
 
 The machine is shared, so each row also prints the 1-minute load average when it started
-and, for one-process runs, its CPU seconds (less swayed by other jobs than wall time).
+and its CPU seconds (less swayed by other jobs than wall time), except for storytrace on
+several processes, whose child starts from a fork server and is not this process's child.
 The semantic side is measured in `bench_semantic.py`.
 """
 
@@ -180,11 +182,11 @@ def main() -> None:
             predicted, seconds = result
             # Workers started by a fork server are not this process's children.
             forked = name.startswith("storytrace") and " 1 proc" not in name
-            cpu = float("nan") if forked else _cpu_seconds() - cpu
+            cpu_column = "-" if forked else f"{_cpu_seconds() - cpu:.1f}"
             ari = adjusted_rand_index(gold, predicted)
             print(
                 f"{n:>8} {name:<22} {ari:>6.3f} {seconds:>8.1f} {n / seconds:>8.0f} "
-                f"{cpu:>8.1f} {load:>5.1f}"
+                f"{cpu_column:>8} {load:>5.1f}"
             )
 
 

@@ -51,8 +51,15 @@ class PageText:
     @classmethod
     def from_text(cls, page_id: str, lang: str | None, text: str) -> PageText:
         sents = T.sentences(text)
+        return cls.from_sentences(page_id, lang, sents, [T.normalise(s) for s in sents])
+
+    @classmethod
+    def from_sentences(
+        cls, page_id: str, lang: str | None, sents: list[str], normalised: list[str]
+    ) -> PageText:
+        """The page of `from_text`, for a caller that cut and normalised the text already
+        (the lexical path keeps both from its key pass)."""
         body = "\n".join(sents)
-        normalised = [T.normalise(s) for s in sents]
         tokens = " ".join(normalised).split()  # = T.words(body), without normalising twice
         return cls(
             id=page_id,
@@ -77,17 +84,17 @@ def embeddable_sentences(page: PageText) -> list[str]:
     return [s[:SENTENCE_CHARS] for s in page.sentences[:SENTENCES_EMBEDDED]]
 
 
-def containment(a: set[str], b: set[str]) -> float:
-    """Share of the smaller set found in the larger: high for truncated or embedded copies."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+def gram_overlap(a: set[str], b: set[str]) -> tuple[float, float]:
+    """(containment, Jaccard) of two sets from one intersection.
 
-
-def jaccard(a: set[str], b: set[str]) -> float:
+    Containment is the share of the smaller set found in the larger: high for truncated
+    or embedded copies. Jaccard's union is counted as |a| + |b| - |a & b|, which needs no
+    union set: a third of the set work of the two measures taken apart.
+    """
     if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
+        return 0.0, 0.0
+    shared = len(a & b)
+    return shared / min(len(a), len(b)), shared / (len(a) + len(b) - shared)
 
 
 def in_order(pairs: list[tuple[int, int]]) -> float:
@@ -197,7 +204,8 @@ def reworded_share(a: list[str], b: list[str], alignment: list[tuple[int, int, f
     changed = total = 0
     for i, j, _ in alignment:
         words_a = a[i].split()
-        kept = LCSseq.similarity(words_a, b[j].split())  # longest common word subsequence
+        # longest common word subsequence: all of it when the sentences are equal (copies)
+        kept = len(words_a) if a[i] == b[j] else LCSseq.similarity(words_a, b[j].split())
         changed += len(words_a) - kept
         total += len(words_a)
     return changed / total if total else 1.0
@@ -217,13 +225,14 @@ def pair_evidence(a: PageText, b: PageText) -> dict:
     """
     cross = bool(a.lang and b.lang and a.lang != b.lang)
     short, long_ = (a, b) if len(a.sentences) <= len(b.sentences) else (b, a)
+    same_words, jaccard_ = gram_overlap(a.grams, b.grams)
     merged = 0
     if cross:
         matches = align_cross_language(short.sentence_vecs, long_.sentence_vecs)
         alignment = [(i, j, sim) for i, j, sim, _ in matches]
         merged = sum(window for *_, window in matches)
         n_short = min(len(short.sentences), SENTENCES_EMBEDDED)
-    elif containment(a.grams, b.grams) >= MIN_SAME_WORDS:
+    elif same_words >= MIN_SAME_WORDS:
         alignment = align_same_language(short.normalised, long_.normalised)
         n_short = len(short.sentences)
     else:
@@ -237,8 +246,8 @@ def pair_evidence(a: PageText, b: PageText) -> dict:
         "cross_language": cross,
         "langs": [a.lang, b.lang],
         "sentences": [len(a.sentences), len(b.sentences)],
-        "same_words": round(containment(a.grams, b.grams), 3),
-        "jaccard": round(jaccard(a.grams, b.grams), 3),
+        "same_words": round(same_words, 3),
+        "jaccard": round(jaccard_, 3),
         "aligned": round(len(alignment) / n_short, 3),
         "aligned_pairs": [[i, j] for i, j, _ in alignment],
         "aligned_to_merged": merged,

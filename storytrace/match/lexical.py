@@ -4,62 +4,113 @@ The same steps as the match stage (`stage.py`) without SQLite and without embedd
 text units -> band and sentence keys -> candidate pairs -> pair evidence -> classifier ->
 families. It is what `benchmarks/bench_families.py` measures at 10k-1M pages.
 
-Two passes run in worker processes (see `_map_batches`):
+Two passes run on all processes, the calling one included (see `_map_batches`):
 
-1. keys: each batch of pages is cut into text units and hashed; only the keys (a few
-   dozen 64-bit integers per page) come back, because sending the text units themselves
-   between processes cost more than building them (28 MB and 1.3 s of pickling per 4,000
-   pages);
+1. keys: each batch of pages is cut into sentences, normalised and hashed; the keys (a
+   few dozen 64-bit integers per page) and the cut (`Cut`: where the sentences lie,
+   their normalised forms) come back. The 3-gram sets do not: pickling them cost more
+   than building them (28 MB and 1.3 s per 4,000 pages);
 2. evidence: candidate pairs are grouped into connected groups of pages, and each batch
-   of groups rebuilds the text units of its own pages and classifies its pairs. Pages
-   without a candidate (most pages of a real crawl) are cut only once.
+   of groups builds the text units of its pages from their cuts (no page is cut or
+   normalised twice) and classifies its pairs. Pages without a candidate (most pages of
+   a real crawl) never get 3-gram sets, numbers or quotes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from storytrace.engine.parallel import map_batches
+from storytrace.engine.parallel import batched, default_workers
 from storytrace.match import candidates as C
 from storytrace.match import text as T
 from storytrace.match.classify import UNRELATED, classify
 from storytrace.match.evidence import PageText, pair_evidence
 from storytrace.match.families import Link, Member, build_families
 
-#: (page id, language, text) - what a worker needs to rebuild a page's text units.
+#: (page id, language, text): a page as the caller gives it.
 Row = tuple[str, str | None, str]
-#: Pages per worker batch: large enough that starting a batch is cheap next to its work.
-BATCH_PAGES = 1000
+#: What the key pass keeps of a page for the evidence pass, so that no page is cut into
+#: sentences or normalised twice: the start and end of each content sentence in its text
+#: (int32 pairs, as bytes) and the normalised sentences joined by newlines, which they
+#: never contain. 2.4 KB a page, against 5.9 KB as lists of strings (the caller holds
+#: every page's); bytes and one string pickle 5x faster than small arrays.
+Cut = tuple[bytes, str]
+#: Pages per worker batch: large enough that starting a batch is cheap next to its work,
+#: small enough that the processes finish together.
+BATCH_PAGES = 500
 
 
-def page_keys(batch: list[Row]) -> list[np.ndarray]:
-    """Band and sentence keys (int64) of each page in `batch`.
+def page_keys(batch: list[Row]) -> list[tuple[bytes, Cut]]:
+    """Band and sentence keys of each page in `batch` (int64, as bytes), with its `Cut`.
 
-    Only what the keys need is computed (normalised sentences and word 3-grams, exactly
-    as `PageText.from_text` makes them): numbers, quotes and raw sentences are built
-    later, for the pages that have a candidate pair.
+    The keys are the stage's (normalised sentences and word 3-grams, exactly as
+    `PageText.from_text` makes them); numbers, quotes and 3-gram sets are built later,
+    for the pages that have a candidate pair.
     """
-    normalised = [[T.normalise(s) for s in T.sentences(text)] for _, _, text in batch]
-    tokens = [" ".join(sentences).split() for sentences in normalised]
-    bands = C.band_keys(C.minhash_digests([T.shingles(t) for t in tokens]))
+    cuts = [_cut(text) for _, _, text in batch]
+    tokens = [" ".join(normalised).split() for normalised, _ in cuts]
+    bands = C.band_keys(C.minhash_digests([gram_list(t) for t in tokens]))
     return [
-        np.array(
-            [*(page_bands.tolist() if page_tokens else []), *C.sentence_keys(sentences)],
-            dtype=np.int64,
+        (
+            np.array(
+                [*(page_bands.tolist() if page_tokens else []), *C.sentence_keys(normalised)],
+                dtype=np.int64,
+            ).tobytes(),
+            cut,
         )
-        for sentences, page_tokens, page_bands in zip(normalised, tokens, bands, strict=True)
+        for (normalised, cut), page_tokens, page_bands in zip(cuts, tokens, bands, strict=True)
     ]
 
 
-def group_links(group: list[tuple[list[Row], list[tuple[str, str]]]]) -> list[Link]:
-    """Links among the candidate pairs of each (pages, pairs) group."""
+def _cut(text: str) -> tuple[list[str], Cut]:
+    """A page's normalised sentences, and its `Cut`."""
+    sentences = T.sentences(text)
+    spans, end = [], 0
+    for sentence in sentences:
+        start = text.find(sentence, end)  # each sentence is a piece of the text, in order
+        end = start + len(sentence)
+        spans.append((start, end))
+    normalised = [T.normalise(s) for s in sentences]
+    return normalised, (np.array(spans, dtype=np.int32).tobytes(), "\n".join(normalised))
+
+
+def gram_list(tokens: list[str]) -> list[str]:
+    """`T.shingles(tokens)` as a list with repeats, for MinHash: half the time of the set."""
+    if len(tokens) < 3:
+        return [" ".join(tokens)] if tokens else []
+    return list(map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False)))
+
+
+def page_text(page_id: str, lang: str | None, text: str, cut: Cut) -> PageText:
+    """`PageText.from_text` of a page already cut (equal, see the tests)."""
+    spans, normalised = cut
+    bounds = np.frombuffer(spans, dtype=np.int32).tolist()
+    sentences = [text[start:end] for start, end in zip(bounds[::2], bounds[1::2], strict=True)]
+    return PageText.from_sentences(
+        page_id, lang, sentences, normalised.split("\n") if sentences else []
+    )
+
+
+#: Each page of a connected group (page id, language, text, cut), and the group's pairs.
+Group = tuple[list[tuple[str, str | None, str, Cut]], list[tuple[str, str]]]
+
+
+def group_links(groups: list[Group]) -> list[Link]:
+    """Links among the candidate pairs of each group."""
     links = []
-    for rows, pairs in group:
-        pages = {row[0]: PageText.from_text(*row) for row in rows}
+    for members, pairs in groups:
+        pages = {member[0]: page_text(*member) for member in members}
         for a, b in pairs:
             evidence = pair_evidence(pages[a], pages[b])
             relation, score = classify(evidence)
@@ -68,60 +119,130 @@ def group_links(group: list[tuple[list[Row], list[tuple[str, str]]]]) -> list[Li
     return links
 
 
-def candidate_pairs(rows: list[Row], workers: int | None = None) -> np.ndarray:
-    """Candidate pairs (m, 2) of row numbers, smaller first."""
-    per_page = [k for batch in _map_batches(page_keys, rows, BATCH_PAGES, workers) for k in batch]
-    owners = np.repeat(np.arange(len(rows)), [len(k) for k in per_page])
-    keys = np.concatenate(per_page) if per_page else np.zeros(0, dtype=np.int64)
-    return C.pairs_sharing_keys(keys, owners)
+def key_pass(rows: list[Row], workers: int | None = None) -> list[tuple[bytes, Cut]]:
+    """`page_keys` of every row, in row order, on `workers` processes."""
+    return [page for batch in _map_batches(page_keys, rows, BATCH_PAGES, workers) for page in batch]
 
 
-def links_of(rows: list[Row], pairs: np.ndarray, workers: int | None = None) -> list[Link]:
-    """Classify candidate pairs, one connected group of pages per task."""
-    tasks = list(_groups(rows, pairs))
-    return [
-        link
-        for batch in _map_batches(group_links, tasks, _group_batch(tasks), workers)
-        for link in batch
-    ]
+def candidate_pairs(keys: list[bytes]) -> np.ndarray:
+    """Candidate pairs (m, 2) of row numbers, smaller first, from each row's keys."""
+    owners = np.repeat(np.arange(len(keys)), [len(k) // 8 for k in keys])
+    return C.pairs_sharing_keys(np.frombuffer(b"".join(keys), dtype=np.int64), owners)
 
 
-def _groups(rows: list[Row], pairs: np.ndarray) -> Iterator[tuple[list[Row], list]]:
-    """(rows, id pairs) of each connected group of candidate pages."""
+def evidence_groups(rows: list[Row], keyed: list[tuple[bytes, Cut]]) -> list[Group]:
+    """The connected groups of candidate pairs, each with its pages' rows and cuts.
+
+    Pages outside every group are dropped here, so their cuts are freed once the caller
+    lets go of `keyed`.
+    """
+    from scipy.sparse import coo_matrix  # here: workers, which never group, start without scipy
+    from scipy.sparse.csgraph import connected_components
+
+    pairs = candidate_pairs([keys for keys, _ in keyed])
     if not len(pairs):
-        return
+        return []
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), (len(rows),) * 2)
     _, label = connected_components(graph, directed=False)
     order = np.argsort(label[pairs[:, 0]], kind="stable")
     bounds = np.flatnonzero(np.diff(label[pairs[order, 0]])) + 1
+    groups = []
     for chunk in np.split(order, bounds):
         group = pairs[chunk]
-        yield (
-            [rows[i] for i in sorted(set(group.ravel().tolist()))],
-            [tuple(sorted((rows[a][0], rows[b][0]))) for a, b in group.tolist()],
+        members = sorted(set(group.ravel().tolist()))
+        groups.append(
+            (
+                [(*rows[i], keyed[i][1]) for i in members],
+                [tuple(sorted((rows[a][0], rows[b][0]))) for a, b in group.tolist()],
+            )
         )
+    return groups
 
 
 def _group_batch(tasks: list) -> int:
     """Groups per worker batch: about BATCH_PAGES pages each, never fewer than one group."""
-    pages = sum(len(rows) for rows, _ in tasks)
+    pages = sum(len(members) for members, _ in tasks)
     return max(1, len(tasks) * BATCH_PAGES // max(pages, 1))
 
 
 def _map_batches(fn: Callable, items: list, batch_size: int, workers: int | None) -> list:
-    """`engine.parallel.map_batches` with workers started from a fork server.
+    """`fn` over batches of `items`, in order, on `workers` processes, this one included.
 
-    rensa (MinHash) runs a Rust thread pool; a process forked after its parent used rensa
-    inherits the pool's state without its threads and hangs at its first MinHash (seen
-    with the stage followed by this path in one process). A fork server forks from a
-    clean process instead.
+    Batches are handed out from both ends (`_BothEnds`): child processes take them from
+    the front, the calling process from the back, until they meet. The caller is busy
+    from the first millisecond instead of waiting ~1 s for children to start, and two
+    processes need one child, not two; the last batches go to whoever is free.
     """
-    return list(map_batches(fn, items, batch_size, workers, start_method="forkserver"))
+    workers = default_workers() if workers is None else workers
+    batches = list(batched(items, batch_size))
+    if workers <= 1 or len(batches) <= 1:
+        return [fn(batch) for batch in batches]
+    ends = _BothEnds(len(batches))
+    results = {}
+    with ThreadPoolExecutor(1) as thread:
+        feeding = thread.submit(_feed_children, fn, batches, ends, workers - 1)
+        try:
+            while (i := ends.take(front=False)) is not None:
+                results[i] = fn(batches[i])
+        finally:
+            ends.close()
+        results.update(feeding.result())
+    return [results[i] for i in range(len(batches))]
+
+
+def _feed_children(fn: Callable, batches: list, ends: _BothEnds, children: int) -> dict:
+    """Results of the batches that `children` processes took from the front of `ends`.
+
+    Children start from a fork server: rensa (MinHash) runs a Rust thread pool, and a
+    process forked after its parent used rensa inherits the pool's state without its
+    threads and hangs at its first MinHash. The fork server imports this module once
+    (`set_forkserver_preload`), so a child starts in ~30 ms instead of importing numpy
+    and rapidfuzz on its own (0.8-1 s per child and per pass, measured under load). At
+    most two batches per child are queued: enough that a child never waits for work,
+    few enough that the caller is never left waiting on a backlog at the end.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    futures: dict[int, Future] = {}
+    queued: set[Future] = set()
+    with ProcessPoolExecutor(children, mp_context=context) as pool:
+        while (i := ends.take(front=True)) is not None:
+            futures[i] = pool.submit(fn, batches[i])
+            queued.add(futures[i])
+            if len(queued) >= 2 * children:
+                queued = wait(queued, return_when=FIRST_COMPLETED).not_done
+    return {i: future.result() for i, future in futures.items()}
+
+
+class _BothEnds:
+    """Batch numbers 0..n-1 handed out once each, from the front or from the back."""
+
+    def __init__(self, n: int) -> None:
+        self.front, self.back, self.lock = 0, n, threading.Lock()
+
+    def take(self, front: bool) -> int | None:
+        with self.lock:
+            if self.front >= self.back:
+                return None
+            if front:
+                self.front += 1
+                return self.front - 1
+            self.back -= 1
+            return self.back
+
+    def close(self) -> None:
+        """Hand out nothing more (the caller failed: children stop taking batches)."""
+        with self.lock:
+            self.back = self.front
 
 
 def families_of(rows: list[Row], workers: int | None = None) -> dict[str, str]:
     """Family id of every page in `rows` (page id -> family id)."""
-    pairs = candidate_pairs(rows, workers)
-    links = links_of(rows, pairs, workers)
+    groups = evidence_groups(rows, key_pass(rows, workers))
+    links = [
+        link
+        for batch in _map_batches(group_links, groups, _group_batch(groups), workers)
+        for link in batch
+    ]
     members = {page_id: Member(id=page_id, lang=lang) for page_id, lang, _ in rows}
     return {page_id: a.family for page_id, a in build_families(members, links).items()}

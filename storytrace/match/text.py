@@ -32,6 +32,9 @@ _OPTIONAL_MARKS = re.compile(
     "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
     "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]"
 )
+#: The block of every `_OPTIONAL_MARKS` character: one plain range is searched in half the
+#: time of the class, so text in other scripts skips the substitution at once.
+_MAYBE_MARKS = re.compile("[\u0591-\u06ed]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Sentence ends: Latin/Cyrillic/Arabic/Devanagari full stops then space or line end, or a
 # Chinese/Japanese full stop (after its closing quote, if any), which is followed by the
@@ -39,6 +42,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?؟。।…])[\"'”’»)\]]*\s+|(?<=[。！？])(?![」』”’）])|(?<=[。！？][」』”’）])|\n+"
 )
+#: `_SENTENCE_END` without its zero-width splits after 。！？: the same splits in a text
+#: without those stops, in 2/3 of the time (each lookbehind is tried at every character).
+_SPACED_SENTENCE_END = re.compile(r"(?<=[.!?؟。।…])[\"'”’»)\]]*\s+|\n+")
 _QUOTE = re.compile(r"[\"“”«»„「『]([^\"“”«»„「」『』]{20,400})[\"“”«»„」』]")
 _DATE_MARKER = re.compile(r"^\s*date \d{4}-\d\d-\d\d\s*")
 
@@ -49,7 +55,11 @@ MIN_SENTENCE_WORDS = 6
 def normalise(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for hashing and shingles."""
     text = _DATE_MARKER.sub("", text)
-    text = _OPTIONAL_MARKS.sub("", unicodedata.normalize("NFKC", text).casefold())
+    if text.isascii():  # NFKC, optional marks and unspaced scripts leave ASCII as it is
+        return " ".join(_WORD.findall(text.lower()))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if _MAYBE_MARKS.search(text):
+        text = _OPTIONAL_MARKS.sub("", text)
     if UNSPACED.search(text):
         text = UNSPACED.sub(r" \g<0> ", text)
     return " ".join(_WORD.findall(text))
@@ -57,6 +67,8 @@ def normalise(text: str) -> str:
 
 def word_count(text: str) -> int:
     """Words of a sentence, raw or normalised; without spaces, about two characters a word."""
+    if text.isascii():
+        return len(text.split())
     unspaced = len(UNSPACED.findall(text))
     if not unspaced:
         return len(text.split())
@@ -98,8 +110,9 @@ def shingles(tokens: list[str], size: int = 3) -> set[str]:
 def sentences(text: str) -> list[str]:
     """Sentences of at least MIN_SENTENCE_WORDS words, in reading order."""
     text = _DATE_MARKER.sub("", text)
+    unspaced_stops = "。" in text or "！" in text or "？" in text
     found = []
-    for piece in _SENTENCE_END.split(text):
+    for piece in (_SENTENCE_END if unspaced_stops else _SPACED_SENTENCE_END).split(text):
         piece = piece.strip()
         if word_count(piece) >= MIN_SENTENCE_WORDS:
             found.append(piece)
