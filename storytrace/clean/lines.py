@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from storytrace.clean import patterns
 from storytrace.clean.dates import TODAY, date_line, day_month, split_marker
 from storytrace.clean.text import fix_line
+from storytrace.scripts import UNSPACED
 
 _SENTENCE_END = re.compile(r"[.!?…।。؟][\"'”’»)\]]*$")
 _STATEMENT_END = re.compile(r"[.…।。][\"'”’»)\]]*$")
 _TITLE_BAD_END = re.compile(r"(?<!\.\.)[.:;,]$")
 _COMMA = re.compile("[,،，]")
-_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
 _ENDS_WITH_DATE = re.compile(
     r",\s+\S+\s+\d{1,2},\s+(?:19|20)\d\d$|,\s+\d{1,2}\s+\S+\s+(?:19|20)\d\d$"
 )
@@ -117,8 +117,8 @@ def split_lines(raw: str) -> tuple[list[Line], int, str | None, str | None]:
 
 def _word_count(text: str, tokens: int) -> int:
     """Whitespace tokens; for Chinese, Japanese and Thai (no spaces) ~2 characters a word."""
-    if _UNSPACED.search(text):
-        return max(tokens, len(_UNSPACED.findall(text)) // 2)
+    if UNSPACED.search(text):
+        return max(tokens, len(UNSPACED.findall(text)) // 2)
     return tokens
 
 

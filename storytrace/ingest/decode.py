@@ -15,18 +15,14 @@ import charset_normalizer
 import ftfy
 from ftfy.badness import is_bad
 
+from storytrace.scripts import UNSPACED
+
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I)
 _WORD = re.compile(r"\w+")
-# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
-# Myanmar, Tibetan): a whitespace count sees a whole sentence as one "word".
-_UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-)
 #: Characters of an unspaced script counted as one word (Chinese words average ~1.7
 #: characters, Japanese mixes kanji and kana, Thai words are longer: 3 is conservative).
-CHARS_PER_UNSPACED_WORD = 3
+CHARS_PERUNSPACED_WORD = 3
 # UTF-8 read as cp1252/latin-1 always leaves a lead byte (Â..ô) followed by a
 # continuation byte's character; text without such a pair cannot be mojibake, so the
 # slower ftfy check only runs on text that has one.
@@ -136,14 +132,14 @@ def repair_text(text: str, how: str = "str") -> tuple[str, str]:
 
 def visible_words(text: str, is_html: bool) -> int:
     """Rough count of words a reader would see (markup stripped for HTML); characters of
-    unspaced scripts count by `CHARS_PER_UNSPACED_WORD`, so a Chinese page is not empty."""
+    unspaced scripts count by `CHARS_PERUNSPACED_WORD`, so a Chinese page is not empty."""
     if is_html:
         text = _TAGS.sub(" ", text)
-    unspaced = len(_UNSPACED.findall(text))
+    unspaced = len(UNSPACED.findall(text))
     if unspaced:
-        text = _UNSPACED.sub(" ", text)
+        text = UNSPACED.sub(" ", text)
     spaced = len(_WORD.findall(text)) if is_html else len(text.split())
-    return spaced + unspaced // CHARS_PER_UNSPACED_WORD
+    return spaced + unspaced // CHARS_PERUNSPACED_WORD
 
 
 def check_substance(text: str, is_html: bool) -> None:

@@ -14,15 +14,11 @@ import hashlib
 import re
 import unicodedata
 
+from storytrace.scripts import UNSPACED
+
 # Indic scripts write vowels as combining marks, which `\w` does not match: without the
 # block ranges, "भारत ने" would fall apart at every vowel sign (the dandas are excluded).
 _WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u0dff]+")
-#: Characters of scripts written without spaces between words; each one is a token (the
-#: explorer's word diff splits them the same way).
-UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
-)
 _UNSPACED_PIECES = re.compile(f"{UNSPACED.pattern}|(?:(?!{UNSPACED.pattern}).)+")
 #: Characters written without a space on either side: unspaced scripts and CJK punctuation.
 _CLOSE_UP = re.compile(f"{UNSPACED.pattern}|[\u3000-\u303f\uff00-\uffef]")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from storytrace.match.text import UNSPACED
+from storytrace.scripts import UNSPACED
 
 #: Tokens compared at most per side (a few long articles).
 MAX_TOKENS = 8000
