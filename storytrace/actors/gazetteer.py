@@ -17,6 +17,7 @@ from pathlib import Path
 
 from storytrace.actors.lexicon import FUNCTION_WORDS
 from storytrace.actors.records import Entity
+from storytrace.scripts import UNSPACED
 
 DATA = Path(__file__).with_name("data") / "places.tsv.gz"
 #: Arabic text is searched word by word, so only cities large enough to be news are
@@ -87,7 +88,7 @@ def place_key(name: str) -> str | None:
 def _lookup(name: str) -> tuple[str, int] | None:
     exact, stems = _table()
     norm = normalise(name)
-    if len(norm) < 3:
+    if len(norm) < (2 if UNSPACED.search(norm) else 3):  # 中国 is a two-character name
         return None
     hit = exact.get(norm)
     if hit is None and _CYRILLIC.search(norm):
@@ -160,6 +161,42 @@ def _clitic_cuts(word: str) -> list[int]:
     if word[i:i + 1] in "بلك" and len(word) - i > 3:
         cuts.append(i + 1)
     return cuts
+
+
+@cache
+def _unspaced_names() -> dict[str, str]:
+    """Names written in scripts without spaces → place key (the most populous place of
+    that name). Countries and regions count from two characters (中国), cities from three:
+    a two-character city name is too often part of another word."""
+    names: dict[str, tuple[str, int]] = {}
+    with gzip.open(DATA, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            key, population, listed = line.rstrip("\n").split("\t")
+            shortest = 3 if key.startswith("gn:") else 2
+            for name in listed.split("|"):
+                usable = UNSPACED.search(name) and len(name) >= shortest
+                if usable and names.get(name, ("", -1))[1] < int(population):
+                    names[name] = (key, int(population))
+    return {name: key for name, (key, _) in names.items()}
+
+
+def unspaced_places(text: str) -> list[Entity]:
+    """Known places inside text written without spaces (利比亚, ロシア, ลิเบีย), where no
+    capital or space marks a name: the longest gazetteer name at each character."""
+    names = _unspaced_names()
+    longest = max(map(len, names), default=0)
+    out, i = [], 0
+    while i < len(text):
+        size = 0
+        if UNSPACED.match(text, i):
+            size = next(
+                (n for n in range(min(longest, len(text) - i), 1, -1) if text[i : i + n] in names),
+                0,
+            )
+        if size:
+            out.append(Entity(text[i : i + size], i, i + size, "place"))
+        i += size or 1
+    return out
 
 
 _CAPITAL_WORD = r"[^\W\d_a-zа-яё](?:[\w'’-]|\.(?=\w))*"
