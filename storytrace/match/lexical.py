@@ -4,7 +4,9 @@ The same steps as the match stage (`stage.py`) without SQLite and without embedd
 text units -> band and sentence keys -> candidate pairs -> pair evidence -> classifier ->
 families. It is what `benchmarks/bench_families.py` measures at 10k-1M pages.
 
-Two passes run on all processes, the calling one included (see `_map_batches`):
+Two passes run on all processes, the calling one included
+(`engine.parallel.map_batches_with_caller`, workers started from a fork server that has
+imported this module once):
 
 1. keys: each batch of pages is cut into sentences, normalised and hashed; the keys (a
    few dozen 64-bit integers per page) and the cut (`Cut`: where the sentences lie,
@@ -18,20 +20,9 @@ Two passes run on all processes, the calling one included (see `_map_batches`):
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
-from collections.abc import Callable
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
-
 import numpy as np
 
-from storytrace.engine.parallel import batched, default_workers
+from storytrace.engine.parallel import map_batches_with_caller
 from storytrace.match import candidates as C
 from storytrace.match import text as T
 from storytrace.match.classify import UNRELATED, classify
@@ -121,7 +112,8 @@ def group_links(groups: list[Group]) -> list[Link]:
 
 def key_pass(rows: list[Row], workers: int | None = None) -> list[tuple[bytes, Cut]]:
     """`page_keys` of every row, in row order, on `workers` processes."""
-    return [page for batch in _map_batches(page_keys, rows, BATCH_PAGES, workers) for page in batch]
+    batches = map_batches_with_caller(page_keys, rows, BATCH_PAGES, workers, preload=[__name__])
+    return [page for batch in batches for page in batch]
 
 
 def candidate_pairs(keys: list[bytes]) -> np.ndarray:
@@ -165,83 +157,14 @@ def _group_batch(tasks: list) -> int:
     return max(1, len(tasks) * BATCH_PAGES // max(pages, 1))
 
 
-def _map_batches(fn: Callable, items: list, batch_size: int, workers: int | None) -> list:
-    """`fn` over batches of `items`, in order, on `workers` processes, this one included.
-
-    Batches are handed out from both ends (`_BothEnds`): child processes take them from
-    the front, the calling process from the back, until they meet. The caller is busy
-    from the first millisecond instead of waiting ~1 s for children to start, and two
-    processes need one child, not two; the last batches go to whoever is free.
-    """
-    workers = default_workers() if workers is None else workers
-    batches = list(batched(items, batch_size))
-    if workers <= 1 or len(batches) <= 1:
-        return [fn(batch) for batch in batches]
-    ends = _BothEnds(len(batches))
-    results = {}
-    with ThreadPoolExecutor(1) as thread:
-        feeding = thread.submit(_feed_children, fn, batches, ends, workers - 1)
-        try:
-            while (i := ends.take(front=False)) is not None:
-                results[i] = fn(batches[i])
-        finally:
-            ends.close()
-        results.update(feeding.result())
-    return [results[i] for i in range(len(batches))]
-
-
-def _feed_children(fn: Callable, batches: list, ends: _BothEnds, children: int) -> dict:
-    """Results of the batches that `children` processes took from the front of `ends`.
-
-    Children start from a fork server: rensa (MinHash) runs a Rust thread pool, and a
-    process forked after its parent used rensa inherits the pool's state without its
-    threads and hangs at its first MinHash. The fork server imports this module once
-    (`set_forkserver_preload`), so a child starts in ~30 ms instead of importing numpy
-    and rapidfuzz on its own (0.8-1 s per child and per pass, measured under load). At
-    most two batches per child are queued: enough that a child never waits for work,
-    few enough that the caller is never left waiting on a backlog at the end.
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    futures: dict[int, Future] = {}
-    queued: set[Future] = set()
-    with ProcessPoolExecutor(children, mp_context=context) as pool:
-        while (i := ends.take(front=True)) is not None:
-            futures[i] = pool.submit(fn, batches[i])
-            queued.add(futures[i])
-            if len(queued) >= 2 * children:
-                queued = wait(queued, return_when=FIRST_COMPLETED).not_done
-    return {i: future.result() for i, future in futures.items()}
-
-
-class _BothEnds:
-    """Batch numbers 0..n-1 handed out once each, from the front or from the back."""
-
-    def __init__(self, n: int) -> None:
-        self.front, self.back, self.lock = 0, n, threading.Lock()
-
-    def take(self, front: bool) -> int | None:
-        with self.lock:
-            if self.front >= self.back:
-                return None
-            if front:
-                self.front += 1
-                return self.front - 1
-            self.back -= 1
-            return self.back
-
-    def close(self) -> None:
-        """Hand out nothing more (the caller failed: children stop taking batches)."""
-        with self.lock:
-            self.back = self.front
-
-
 def families_of(rows: list[Row], workers: int | None = None) -> dict[str, str]:
     """Family id of every page in `rows` (page id -> family id)."""
     groups = evidence_groups(rows, key_pass(rows, workers))
     links = [
         link
-        for batch in _map_batches(group_links, groups, _group_batch(groups), workers)
+        for batch in map_batches_with_caller(
+            group_links, groups, _group_batch(groups), workers, preload=[__name__]
+        )
         for link in batch
     ]
     members = {page_id: Member(id=page_id, lang=lang) for page_id, lang, _ in rows}
