@@ -22,7 +22,7 @@ _TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S | re.I
 _WORD = re.compile(r"\w+")
 #: Characters of an unspaced script counted as one word (Chinese words average ~1.7
 #: characters, Japanese mixes kanji and kana, Thai words are longer: 3 is conservative).
-CHARS_PERUNSPACED_WORD = 3
+CHARS_PER_UNSPACED_WORD = 3
 # UTF-8 read as cp1252/latin-1 always leaves a lead byte (Â..ô) followed by a
 # continuation byte's character; text without such a pair cannot be mojibake, so the
 # slower ftfy check only runs on text that has one.
@@ -132,14 +132,14 @@ def repair_text(text: str, how: str = "str") -> tuple[str, str]:
 
 def visible_words(text: str, is_html: bool) -> int:
     """Rough count of words a reader would see (markup stripped for HTML); characters of
-    unspaced scripts count by `CHARS_PERUNSPACED_WORD`, so a Chinese page is not empty."""
+    unspaced scripts count by `CHARS_PER_UNSPACED_WORD`, so a Chinese page is not empty."""
     if is_html:
         text = _TAGS.sub(" ", text)
     unspaced = len(UNSPACED.findall(text))
     if unspaced:
         text = UNSPACED.sub(" ", text)
     spaced = len(_WORD.findall(text)) if is_html else len(text.split())
-    return spaced + unspaced // CHARS_PERUNSPACED_WORD
+    return spaced + unspaced // CHARS_PER_UNSPACED_WORD
 
 
 def check_substance(text: str, is_html: bool) -> None:
