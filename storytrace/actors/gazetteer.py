@@ -51,22 +51,30 @@ def _ru_stem(name: str) -> str:
 
 
 @cache
+def _entries() -> list[tuple[tuple[str, int], list[str]]]:
+    """((key, population), names) of every line of the table, read once."""
+    with gzip.open(DATA, "rt", encoding="utf-8") as handle:
+        rows = (line.rstrip("\n").split("\t") for line in handle)
+        return [((key, int(population)), names.split("|")) for key, population, names in rows]
+
+
+def _keep_most_populous(table: dict, name: str, entry: tuple[str, int]) -> None:
+    """Give `name` to `entry` unless a more populous place already has it."""
+    if table.get(name, ("", -1))[1] < entry[1]:
+        table[name] = entry
+
+
+@cache
 def _table() -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]]]:
     """Normalised name → (key, population), and the same for Russian stems."""
     exact: dict[str, tuple[str, int]] = {}
     stems: dict[str, tuple[str, int]] = {}
-    with gzip.open(DATA, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            key, population, names = line.rstrip("\n").split("\t")
-            entry = (key, int(population))
-            for name in names.split("|"):
-                norm = normalise(name)
-                if exact.get(norm, ("", -1))[1] < entry[1]:
-                    exact[norm] = entry  # the most populous place of that name
-                if _CYRILLIC.search(norm):
-                    stem = _ru_stem(norm)
-                    if stems.get(stem, ("", -1))[1] < entry[1]:
-                        stems[stem] = entry
+    for entry, names in _entries():
+        for name in names:
+            norm = normalise(name)
+            _keep_most_populous(exact, norm, entry)
+            if _CYRILLIC.search(norm):
+                _keep_most_populous(stems, _ru_stem(norm), entry)
     return exact, stems
 
 
@@ -164,27 +172,24 @@ def _clitic_cuts(word: str) -> list[int]:
 
 
 @cache
-def _unspaced_names() -> dict[str, str]:
+def _unspaced_names() -> tuple[dict[str, str], int]:
     """Names written in scripts without spaces → place key (the most populous place of
-    that name). Countries and regions count from two characters (中国), cities from three:
-    a two-character city name is too often part of another word."""
+    that name), and the longest name's length. Countries and regions count from two
+    characters (中国), cities from three: a two-character city name is too often part of
+    another word."""
     names: dict[str, tuple[str, int]] = {}
-    with gzip.open(DATA, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            key, population, listed = line.rstrip("\n").split("\t")
-            shortest = 3 if key.startswith("gn:") else 2
-            for name in listed.split("|"):
-                usable = UNSPACED.search(name) and len(name) >= shortest
-                if usable and names.get(name, ("", -1))[1] < int(population):
-                    names[name] = (key, int(population))
-    return {name: key for name, (key, _) in names.items()}
+    for entry, listed in _entries():
+        shortest = 3 if entry[0].startswith("gn:") else 2
+        for name in listed:
+            if UNSPACED.search(name) and len(name) >= shortest:
+                _keep_most_populous(names, name, entry)
+    return {name: key for name, (key, _) in names.items()}, max(map(len, names), default=0)
 
 
 def unspaced_places(text: str) -> list[Entity]:
     """Known places inside text written without spaces (利比亚, ロシア, ลิเบีย), where no
     capital or space marks a name: the longest gazetteer name at each character."""
-    names = _unspaced_names()
-    longest = max(map(len, names), default=0)
+    names, longest = _unspaced_names()
     out, i = [], 0
     while i < len(text):
         size = 0
