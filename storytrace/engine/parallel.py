@@ -108,9 +108,9 @@ def _feed_children(
     threads and hangs at its first MinHash. The fork server imports the `preload`
     modules once (`set_forkserver_preload`), so a child starts in ~30 ms instead of
     importing numpy and rapidfuzz on its own (0.8-1 s per child and per pass, measured
-    under load). At
-    most two batches per child are queued: enough that a child never waits for work,
-    few enough that the caller is never left waiting on a backlog at the end.
+    under load). At most two batches per child are queued: enough that a child never
+    waits for work, few enough that the caller is never left waiting on a backlog at the
+    end.
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(preload)
