@@ -8,6 +8,7 @@ return new values or write their own tables in the workspace.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 #: Input fields that are labels in the evaluation corpus and must never reach a stage.
@@ -54,3 +55,14 @@ class Reject:
     record_id: str | None = None
     sample: str | None = None  # first bytes of the offending record, for inspection
     kept_as: str | None = None  # set when the record was kept under another id
+
+
+def day_number(published: str | None) -> int | None:
+    """Ordinal day of a `published` value (YYYY-MM-DD), None when absent or unreadable:
+    what stages compare when they ask how far apart two pages appeared."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10]).toordinal()
+    except ValueError:
+        return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 from anyascii import anyascii
@@ -32,16 +31,6 @@ class Unit:
     places: frozenset[str] = field(default_factory=frozenset)  # where (narratives only)
     pages: list[str] = field(default_factory=list)
     langs: frozenset[str] = field(default_factory=frozenset)
-
-
-def day_number(published: str | None) -> int | None:
-    """Ordinal day of a YYYY-MM-DD string, None when absent or unreadable."""
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10]).toordinal()
-    except ValueError:
-        return None
 
 
 def name_key(word: str) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from storytrace.cluster.features import day_number
 from storytrace.cluster.units import has_table
+from storytrace.model import day_number
 
 
 @dataclass

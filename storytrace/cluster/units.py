@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from storytrace.cluster.features import Unit, day_number, mean_vector, text_names
-from storytrace.model import Page
+from storytrace.cluster.features import Unit, mean_vector, text_names
+from storytrace.model import Page, day_number
 
 NAME_TEXT_CHARS = 1500  # names are read from the title and lead, where the event is told
 

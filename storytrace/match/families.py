@@ -26,13 +26,13 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from storytrace.match.classify import REWRITE, TRANSLATION, VERBATIM
+from storytrace.model import day_number
 
 #: A link is partial when the shorter page covers less than this share of the longer one
 #: (the rest of the long page is some other text).
@@ -135,15 +135,8 @@ def _stale(link: Link, members: dict[str, Member]) -> bool:
     """A weak rewrite or translation link between pages published months apart."""
     if link.relation == VERBATIM or link.score >= STALE_LINK_SCORE:
         return False
-    days = [_day(members[link.a].published), _day(members[link.b].published)]
+    days = [day_number(members[link.a].published), day_number(members[link.b].published)]
     return None not in days and abs(days[0] - days[1]) > MAX_COPY_GAP_DAYS
-
-
-def _day(published: str | None) -> int | None:
-    try:
-        return date.fromisoformat(published[:10]).toordinal() if published else None
-    except ValueError:
-        return None
 
 
 def build_families(members: dict[str, Member], links: list[Link]) -> dict[str, Assignment]:
