@@ -35,12 +35,12 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Sentence ends: Latin/Cyrillic/Arabic/Devanagari full stops then space or line end, or a
 # Chinese/Japanese full stop (after its closing quote, if any), which is followed by the
 # next sentence without a space.
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?؟。।…])[\"'”’»)\]]*\s+|(?<=[。！？])(?![」』”’）])|(?<=[。！？][」』”’）])|\n+"
-)
+_STOP_THEN_SPACE = r"(?<=[.!?؟。।…])[\"'”’»)\]]*\s+"
+_UNSPACED_STOP = r"(?<=[。！？])(?![」』”’）])|(?<=[。！？][」』”’）])"
+_SENTENCE_END = re.compile(rf"{_STOP_THEN_SPACE}|{_UNSPACED_STOP}|\n+")
 #: `_SENTENCE_END` without its zero-width splits after 。！？: the same splits in a text
 #: without those stops, in 2/3 of the time (each lookbehind is tried at every character).
-_SPACED_SENTENCE_END = re.compile(r"(?<=[.!?؟。।…])[\"'”’»)\]]*\s+|\n+")
+_SPACED_SENTENCE_END = re.compile(rf"{_STOP_THEN_SPACE}|\n+")
 _QUOTE = re.compile(r"[\"“”«»„「『]([^\"“”«»„「」『』]{20,400})[\"“”«»„」』]")
 _DATE_MARKER = re.compile(r"^\s*date \d{4}-\d\d-\d\d\s*")
 
