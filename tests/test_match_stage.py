@@ -109,6 +109,28 @@ def test_translation_joins_its_source_family(tmp_path):
     ws.close()
 
 
+def test_translation_with_a_new_lead_is_found_by_its_body(tmp_path):
+    """zavtra.ru translates RT's article under a lead of its own: their lead vectors are
+    too far apart to be candidates (cosine 0.80), their body vectors are not. Added
+    later, it joins the family as a from-scratch run places it."""
+    ids = ("libya-base-rt", "libya-base-news-front-es", "libya-base-zavtra-ru")
+    rows = unlabeled_rows(CORPUS / "dev.jsonl", ids)
+    whole = analysed(tmp_path / "whole", [write_jsonl(tmp_path / "all.jsonl", rows)])
+    ids_, langs, matrix = stage._all_vectors(whole)
+    assert ("libya-base-rt", "libya-base-zavtra-ru") not in stage.C.neighbour_pairs(
+        ids_, matrix, langs
+    )
+    fam = families(whole)
+    assert fam["libya-base-zavtra-ru"][0] == fam["libya-base-rt"][0]
+    assert fam["libya-base-zavtra-ru"][1] == "translation"
+    step = analysed(tmp_path / "step", [write_jsonl(tmp_path / "a.jsonl", rows[:2])])
+    ingest_paths(step, [write_jsonl(tmp_path / "b.jsonl", rows[2:])])
+    run_stages(step, stages=("clean", "match"))
+    assert families(step) == fam
+    whole.close()
+    step.close()
+
+
 def test_incremental_run_equals_from_scratch(tmp_path):
     dev = write_jsonl(tmp_path / "dev.jsonl", unlabeled_rows(CORPUS / "dev.jsonl", DEV_IDS))
     step = analysed(tmp_path / "step", [SEEDS])

@@ -170,6 +170,33 @@ def test_credit_naming_another_members_outlet_marks_the_original():
     assert outlet_key("english.aawsat.com") == "aawsat"
 
 
+def test_translated_edition_keeping_the_source_slug_is_not_the_original():
+    slug = "229607-bloomberg-ssha-obespokoeny-planami-rossii-po-stroitelstvu-bazy-v-livii"
+    members = {
+        "ru": Member(
+            id="ru",
+            lang="ru",
+            url="https://vpk.example/news/792340_bloomberg_ssha_obespokoeny_planami_rossii",
+            title="Bloomberg: США обеспокоены планами России по строительству базы в Ливии",
+        ),
+        "id": Member(
+            id="id",
+            lang="id",
+            url=f"https://id.topwar.example/{slug}.html",
+            title="Bloomberg: AS khawatir dengan rencana Rusia membangun pangkalan di Libya",
+            n_sentences=20,  # the longer page, which wins when nothing else decides
+        ),
+    }
+    evidence = pair_evidence(page("003"), page("003"))
+    families = build_families(members, [Link("id", "ru", TRANSLATION, 0.9, evidence)])
+    assert families["ru"].relation == "original"
+    assert families["id"].relation == "translation"
+    # the same slug on a page in the source's own language says nothing
+    members["id"].lang = "ru"
+    families = build_families(members, [Link("id", "ru", VERBATIM, 0.9, evidence)])
+    assert families["id"].relation == "original"
+
+
 def test_diff_of_rewrite_shows_reworded_and_added_words():
     diff = sentence_edits(page("001").sentences, page("000").sentences)
     pairs = {(e["before"], e["after"]) for e in diff["edits"]}

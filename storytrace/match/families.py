@@ -26,8 +26,10 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import numpy as np
+from anyascii import anyascii
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
@@ -70,6 +72,7 @@ class Member:
     named: list[str] = field(default_factory=list)  # proper names in its text (names_in)
     n_sentences: int = 0
     dateline: bool = False  # text opens with a wire dateline, "MOSCOW (Reuters) -"
+    title: str | None = None
 
 
 @dataclass
@@ -238,6 +241,9 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
     keys = {m.id: _outlet_keys(m) for m in group}
     named = {m.id: _keys_named(m.named, set().union(*keys.values())) for m in group}
     credited, crediting = _credit_evidence(group, keys, named)
+    for member, source in _slug_credits(group):
+        credited.add(source.id)
+        crediting.add(member.id)
     languages = Counter(m.lang for m in group if m.lang)
 
     def evidence(member: Member) -> tuple:
@@ -318,6 +324,48 @@ def _credit_evidence(
                 credited.add(other.id)
                 crediting.add(member.id)
     return credited, crediting
+
+
+#: A URL slug spells a headline when this share of it (rapidfuzz partial ratio, 0-100)
+#: matches the headline's words; under SLUG_OTHER_HEADLINE it does not.
+SLUG_SAME_HEADLINE = 85
+SLUG_OTHER_HEADLINE = 60
+
+
+def _slug_credits(group: list[Member]) -> list[tuple[Member, Member]]:
+    """(translation, source) pairs shown by URLs: a page whose URL slug spells the
+    headline of a member in another language, and not its own headline, kept its
+    source's slug (machine-translated editions such as id.topwar.ru and ar.topwar.ru
+    keep the Russian slug of the Russian article)."""
+    found = []
+    for member in group:
+        slug = _slug_words(member.url)
+        if len(slug.split()) < 3 or _spells(slug, member.title) >= SLUG_OTHER_HEADLINE:
+            continue
+        for other in group:
+            if other.lang and member.lang and other.lang != member.lang and (
+                _spells(slug, other.title) >= SLUG_SAME_HEADLINE
+            ):
+                found.append((member, other))
+    return found
+
+
+def _slug_words(url: str | None) -> str:
+    """The words of a URL's last path segment, in ASCII ("/229607-bloomberg-ssha-..." ->
+    "bloomberg ssha ...")."""
+    segment = (url or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    segment = re.sub(r"\.[a-z0-9]{2,5}$", "", segment, flags=re.IGNORECASE)
+    return _ascii_words(unquote(segment))
+
+
+def _ascii_words(text: str) -> str:
+    return " ".join(w for w in re.findall(r"[a-z]+", anyascii(text).lower()) if len(w) > 1)
+
+
+def _spells(slug: str, title: str | None) -> float:
+    """How well (0-100) a slug spells a headline, transliterated as slugs are."""
+    words = _ascii_words(title or "")
+    return fuzz.partial_ratio(slug, words) if words else 0.0
 
 
 def _outlet_keys(member: Member) -> set[str]:

@@ -53,4 +53,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "match-002-body-vecs",
+        """
+        CREATE TABLE match_body_vecs (
+            page_id TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            vec BLOB NOT NULL
+        );
+        """,
+    ),
 ]

@@ -38,6 +38,7 @@ _MATCH_TABLES = (
     "match_pages",
     "match_keys",
     "match_sentence_vecs",
+    "match_body_vecs",
 )
 
 
@@ -92,9 +93,10 @@ def run(ws, new_ids: list[str] | None, progress=None) -> dict:
     _store_lead_vectors(ws, pages, progress)
     new = {p.id for p in pages}
     candidate_pairs = _candidates(ws, pages, texts, new)
-    links = _classify_pairs(ws, candidate_pairs, texts, progress)
+    links = _classify_pairs(ws, candidate_pairs, texts, new, progress)
     _store_links(ws, links)
-    n_families = _rebuild_families(ws, new | _pages_given_a_site_name(ws, pages))
+    linked = {i for link in links for i in (link.a, link.b)}
+    n_families = _rebuild_families(ws, new | linked | _pages_given_a_site_name(ws, pages))
     return {
         "pages": len(pages),
         "candidates": len(candidate_pairs),
@@ -183,18 +185,24 @@ def _all_vectors(ws) -> tuple[list[str], list[str | None], np.ndarray]:
 
 
 def _classify_pairs(
-    ws, pairs: set[tuple[str, str]], texts: dict[str, PageText], progress
+    ws, pairs: set[tuple[str, str]], texts: dict[str, PageText], new: set[str], progress
 ) -> list[Link]:
-    """Evidence and relation for each candidate pair; unrelated pairs are dropped."""
-    involved = sorted({i for pair in pairs for i in pair})
-    missing = [i for i in involved if i not in texts]
-    for page in ws.pages(missing):
-        texts[page.id] = text_unit(page)
-    vectors = _lead_vectors(ws, involved)
-    for page_id, vec in vectors.items():
-        texts[page_id].vector = vec
-    cross = {i for a, b in pairs if _cross(texts[a], texts[b]) for i in (a, b)}
-    _attach_sentence_vectors(ws, [texts[i] for i in sorted(cross)], progress)
+    """Evidence and relation for each candidate pair; unrelated pairs are dropped.
+
+    Pages in a cross-language pair get sentence vectors. Those the candidates left
+    without any link get a second look: their body-vector neighbours in other languages
+    (see `_body_pairs`).
+    """
+    fresh = _prepare(ws, pairs, texts, progress)
+    links = _links(pairs, texts, progress)
+    linked = {i for link in links for i in (link.a, link.b)}
+    lone = ((new | fresh) & _in_cross_pairs(pairs, texts)) - linked
+    second = _body_pairs(ws, lone) - pairs
+    _prepare(ws, second, texts, progress)
+    return links + _links(second, texts, progress)
+
+
+def _links(pairs: set[tuple[str, str]], texts: dict[str, PageText], progress) -> list[Link]:
     links = []
     task = _task(progress, "match: comparing pairs", len(pairs))
     for a, b in sorted(pairs):
@@ -206,6 +214,45 @@ def _classify_pairs(
     return links
 
 
+def _prepare(ws, pairs: set[tuple[str, str]], texts: dict[str, PageText], progress) -> set[str]:
+    """Text, lead vector and (for cross-language pairs) sentence vectors of every page in
+    `pairs`; returns the pages whose sentence vectors were encoded now."""
+    involved = sorted({i for pair in pairs for i in pair})
+    missing = [i for i in involved if i not in texts]
+    for page in ws.pages(missing):
+        texts[page.id] = text_unit(page)
+    unvectored = [i for i in involved if texts[i].vector is None]
+    for page_id, vec in _lead_vectors(ws, unvectored).items():
+        texts[page_id].vector = vec
+    cross = _in_cross_pairs(pairs, texts)
+    return _attach_sentence_vectors(
+        ws, [texts[i] for i in sorted(cross) if texts[i].sentence_vecs is None], progress
+    )
+
+
+def _in_cross_pairs(pairs: set[tuple[str, str]], texts: dict[str, PageText]) -> set[str]:
+    return {i for a, b in pairs if _cross(texts[a], texts[b]) for i in (a, b)}
+
+
+def _body_pairs(ws, query: set[str]) -> set[tuple[str, str]]:
+    """Pairs of a `query` page and its nearest other-language pages by body vector.
+
+    The lead vector misses a translation whose lead was written anew (another headline,
+    a lead for new readers); the body vector (mean of the sentence vectors, stored for
+    every page that was ever in a cross-language pair) still finds it. Asked only for
+    pages left without a link: searching from pages already in a family linked texts
+    that quote one source (an Arabic translation of a Bloomberg interview and RT's
+    report of it) on dev.
+    """
+    if not query:
+        return set()
+    ids, langs, matrix = _body_vectors(ws)
+    query_ids = [i for i in ids if i in query]
+    if not query_ids:
+        return set()
+    return set(C.neighbour_pairs(ids, matrix, langs, query_ids, caps=(0, C.BODY_NEIGHBOURS)))
+
+
 def _cross(a: PageText, b: PageText) -> bool:
     return bool(a.lang and b.lang and a.lang != b.lang)
 
@@ -215,22 +262,61 @@ def _lead_vectors(ws, ids: list[str]) -> dict[str, np.ndarray]:
     return {row[0]: from_blob(row[1]) for row in rows}
 
 
-def _attach_sentence_vectors(ws, pages: list[PageText], progress) -> None:
-    """Sentence vectors for cross-language alignment: stored ones, else encoded now."""
+def _attach_sentence_vectors(ws, pages: list[PageText], progress) -> set[str]:
+    """Sentence vectors for cross-language alignment: stored ones, else encoded now (with
+    the page's body vector). Returns the pages encoded now."""
     embedder = get_embedder()
     stored = stored_sentence_vectors(ws, [p.id for p in pages], embedder.name)
     todo = [p for p in pages if p.id not in stored and p.sentences]
     task = _task(progress, "match: embedding sentences", len(todo))
-    rows = []
+    rows, bodies = [], []
     for page in todo:
         vecs = embedder.encode(embeddable_sentences(page))
         stored[page.id] = vecs
         rows.append((page.id, embedder.name, len(vecs), vecs.shape[1], to_blob(vecs)))
+        bodies.append((page.id, embedder.name, to_blob(body_vector(vecs))))
         _advance(progress, task, 1)
     with ws.transaction() as conn:
         conn.executemany("INSERT OR REPLACE INTO match_sentence_vecs VALUES (?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT OR REPLACE INTO match_body_vecs VALUES (?, ?, ?)", bodies)
     for page in pages:
         page.sentence_vecs = stored.get(page.id)
+    return {p.id for p in todo}
+
+
+def _backfill_body_vectors(ws) -> None:
+    """Body vectors of pages whose sentence vectors were stored before body vectors were
+    (workspaces of storytrace 0.3 and older)."""
+    rows = ws.conn.execute(
+        "SELECT s.page_id, s.model, s.vecs, s.dim FROM match_sentence_vecs s "
+        "LEFT JOIN match_body_vecs b ON b.page_id = s.page_id WHERE b.page_id IS NULL"
+    ).fetchall()
+    if rows:
+        with ws.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO match_body_vecs VALUES (?, ?, ?)",
+                [(pid, model, to_blob(body_vector(from_blob(v, d)))) for pid, model, v, d in rows],
+            )
+
+
+def body_vector(sentence_vecs: np.ndarray) -> np.ndarray:
+    """A page's body vector: the normalised mean of its sentence vectors."""
+    mean = sentence_vecs.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm > 0 else mean).astype(np.float32)
+
+
+def _body_vectors(ws) -> tuple[list[str], list[str | None], np.ndarray]:
+    """Every stored body vector of the current model, with the page's language."""
+    _backfill_body_vectors(ws)
+    rows = ws.conn.execute(
+        "SELECT b.page_id, m.lang, b.vec FROM match_body_vecs b "
+        "JOIN match_pages m ON m.page_id = b.page_id WHERE b.model = ? ORDER BY b.page_id",
+        (get_embedder().name,),
+    ).fetchall()
+    if not rows:
+        return [], [], np.zeros((0, 1), dtype=np.float32)
+    return [r[0] for r in rows], [r[1] for r in rows], np.vstack([from_blob(r[2]) for r in rows])
 
 
 def stored_sentence_vectors(ws, ids: list[str], model: str) -> dict[str, np.ndarray]:
@@ -274,6 +360,7 @@ def _rebuild_families(ws, new: set[str]) -> int:
             credits=list(dict.fromkeys([*(p.credits or []), *credits_in(p.raw)])),
             dateline=has_dateline(p.raw),
             named=names_in(page_text(p)),
+            title=p.title,
         )
         for p in pages
     }
