@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storytrace.engine.pipeline import run_stages
@@ -123,6 +124,12 @@ def test_translation_with_a_new_lead_is_found_by_its_body(tmp_path):
     fam = families(whole)
     assert fam["libya-base-zavtra-ru"][0] == fam["libya-base-rt"][0]
     assert fam["libya-base-zavtra-ru"][1] == "translation"
+    # a workspace made before body vectors were stored gets them from its sentence vectors
+    ids_, _, bodies = stage._body_vectors(whole)
+    with whole.transaction() as conn:
+        conn.execute("DELETE FROM match_body_vecs")
+    ids_again, _, rebuilt = stage._body_vectors(whole)
+    assert ids_again == ids_ and len(ids_) == 3 and np.allclose(rebuilt, bodies)
     step = analysed(tmp_path / "step", [write_jsonl(tmp_path / "a.jsonl", rows[:2])])
     ingest_paths(step, [write_jsonl(tmp_path / "b.jsonl", rows[2:])])
     run_stages(step, stages=("clean", "match"))

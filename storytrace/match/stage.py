@@ -175,10 +175,17 @@ def _candidates(
 
 
 def _all_vectors(ws) -> tuple[list[str], list[str | None], np.ndarray]:
-    rows = ws.conn.execute(
-        "SELECT e.page_id, m.lang, e.vec FROM embeddings e "
-        "JOIN match_pages m ON m.page_id = e.page_id ORDER BY e.page_id"
-    ).fetchall()
+    """Every stored lead vector, with the page's language."""
+    return _with_langs(
+        ws.conn.execute(
+            "SELECT e.page_id, m.lang, e.vec FROM embeddings e "
+            "JOIN match_pages m ON m.page_id = e.page_id ORDER BY e.page_id"
+        ).fetchall()
+    )
+
+
+def _with_langs(rows: list) -> tuple[list[str], list[str | None], np.ndarray]:
+    """(page ids, languages, vector matrix) of (page id, language, vector blob) rows."""
     if not rows:
         return [], [], np.zeros((0, 1), dtype=np.float32)
     return [r[0] for r in rows], [r[1] for r in rows], np.vstack([from_blob(r[2]) for r in rows])
@@ -309,14 +316,13 @@ def body_vector(sentence_vecs: np.ndarray) -> np.ndarray:
 def _body_vectors(ws) -> tuple[list[str], list[str | None], np.ndarray]:
     """Every stored body vector of the current model, with the page's language."""
     _backfill_body_vectors(ws)
-    rows = ws.conn.execute(
-        "SELECT b.page_id, m.lang, b.vec FROM match_body_vecs b "
-        "JOIN match_pages m ON m.page_id = b.page_id WHERE b.model = ? ORDER BY b.page_id",
-        (get_embedder().name,),
-    ).fetchall()
-    if not rows:
-        return [], [], np.zeros((0, 1), dtype=np.float32)
-    return [r[0] for r in rows], [r[1] for r in rows], np.vstack([from_blob(r[2]) for r in rows])
+    return _with_langs(
+        ws.conn.execute(
+            "SELECT b.page_id, m.lang, b.vec FROM match_body_vecs b "
+            "JOIN match_pages m ON m.page_id = b.page_id WHERE b.model = ? ORDER BY b.page_id",
+            (get_embedder().name,),
+        ).fetchall()
+    )
 
 
 def stored_sentence_vectors(ws, ids: list[str], model: str) -> dict[str, np.ndarray]:
