@@ -337,6 +337,8 @@ def test_agency_credits_from_datelines_not_places():
         ("CAPTION", "© Reuters / Kevin Lamarque / File"),
         ("CAPTION", "This image provided by NASA shows Stephan's Quintet."),
         ("CAPTION", "The offensive has left 1,000 people dead [Esam Omran Al-Fetori/Reuters]"),
+        ("CAPTION_FRAMED", "In this handout photo provided by NASA, stars" + " and stars" * 40),
+        ("CAPTION_FRAMED", "A nebula " * 40 + "(Photo by NASA, ESA and STScI via Getty Images)"),
         (
             "COMMENTS_START",
             "Your email address will not be published. Required fields are marked *",
@@ -360,10 +362,11 @@ def test_patterns_match_page_furniture(pattern, line):
         "Par ailleurs, le ministre a rappelé que la base serait temporaire.",
         "« Le chef de la sécurité libyenne a demandé une base », a rapporté Bloomberg.",
         "Di Maio said Italy would not send troops.",
+        "In this case the court ruled for the agency, its lawyers said.",
     ],
 )
 def test_patterns_leave_article_sentences_alone(line):
     from storytrace.clean import patterns
 
-    for name in ("BOILERPLATE", "CAPTION", "COMMENTS_START", "BYLINE"):
+    for name in ("BOILERPLATE", "CAPTION", "CAPTION_FRAMED", "COMMENTS_START", "BYLINE"):
         assert not getattr(patterns, name).search(line), name

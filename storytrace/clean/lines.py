@@ -159,6 +159,8 @@ def label_alone(line: Line, profile, lang: str | None) -> str | None:
         return "byline"
     if words <= 60 and patterns.CAPTION.search(text) and ("©" not in text or words <= 25):
         return "caption"
+    if patterns.CAPTION_FRAMED.search(text):
+        return "caption"
     if words <= 30 and patterns.BOILERPLATE.search(text):
         return "boilerplate"
     if is_icon_run(line):

@@ -181,6 +181,16 @@ CAPTION = _any(
     ),
 )
 
+#: Captions framed as captions whatever their length: opening like an agency photo
+#: caption, or closing with a photo credit in brackets. A long caption (AP's run to 140
+#: words) is otherwise read as a paragraph; unframed cues ("getty images" anywhere) stay
+#: under CAPTION's length limit.
+CAPTION_FRAMED = _any(
+    r"^(in )?this (handout |undated |file )?(photo|image|picture)\b",
+    r"\((photo|image|picture|foto|фото)s? (by|credit)\b[^()]{0,100}\)\.?$",
+    hints=("this", "photo", "image", "picture", "foto", "фото"),
+)
+
 #: Self-references that name the site's own host ("Also on rt.com").
 OWN_HOST = re.compile(r"^also on ((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
 
