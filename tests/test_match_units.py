@@ -308,3 +308,22 @@ def test_a_text_carried_by_200_sites_is_one_family():
         for i in range(200)
     ]
     assert len(set(lexical.families_of(rows, workers=1).values())) == 1
+
+
+def test_vector_candidates_of_a_page_do_not_depend_on_the_other_pages():
+    """Ingesting in parts must find the pairs one run finds: a pair of pages is a
+    vector candidate or not whatever else the workspace holds (below the search depth)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    topic = rng.normal(size=16)
+    vectors = topic + rng.normal(scale=0.6, size=(120, 16))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"p{i:03d}" for i in range(120)]
+    langs = ["en" if i % 3 else "ar" for i in range(120)]
+    whole = C.neighbour_pairs(ids, vectors, langs)
+    assert whole  # the floors keep some pairs, and not all of them
+    assert len(whole) < 120 * 119 / 2
+    first = C.neighbour_pairs(ids[:40], vectors[:40], langs[:40])
+    later = C.neighbour_pairs(ids, vectors, langs, query_ids=ids[40:])
+    assert set(first) | set(later) == set(whole)

@@ -47,6 +47,8 @@ SAME_REGION_OVERLAP = 0.3
 #: background sentences, unless its evidence is overwhelming (score >= STALE_LINK_SCORE).
 MAX_COPY_GAP_DAYS = 30
 STALE_LINK_SCORE = 0.9
+#: Evidence key of a link found by the second look: the pages it was looked up for.
+SECOND_LOOK = "second_look_for"
 
 
 @dataclass
@@ -142,12 +144,22 @@ def _stale(link: Link, members: dict[str, Member]) -> bool:
     return None not in days and abs(days[0] - days[1]) > MAX_COPY_GAP_DAYS
 
 
+def standing(links: list[Link]) -> list[Link]:
+    """The links that count: a second-look link (found from a page that had no link of
+    its own, see `stage._body_pairs`) lapses once that page has a first-look link, as it
+    would never have been made had both pages been ingested together. Without this, the
+    order of ingestion decided families: a page ingested before its source found another
+    text quoting the same source, and kept that link after its source arrived."""
+    first_look = {i for lk in links if SECOND_LOOK not in lk.evidence for i in (lk.a, lk.b)}
+    return [lk for lk in links if not first_look.intersection(lk.evidence.get(SECOND_LOOK, ()))]
+
+
 def build_families(members: dict[str, Member], links: list[Link]) -> dict[str, Assignment]:
     """Assign every page in `members` to a family; singletons are their own original."""
     ids = sorted(members)
     clusters = _Clusters(ids)
     accepted: list[Link] = []
-    for link in sorted(links, key=lambda lk: (-lk.score, lk.a, lk.b)):
+    for link in sorted(standing(links), key=lambda lk: (-lk.score, lk.a, lk.b)):
         if link.a not in members or link.b not in members or _stale(link, members):
             continue
         if clusters.try_link(link):

@@ -21,6 +21,7 @@ from storytrace.match.classify import UNRELATED, classify
 from storytrace.match.embed import from_blob, get_embedder, lead, to_blob
 from storytrace.match.evidence import PageText, embeddable_sentences, pair_evidence
 from storytrace.match.families import (
+    SECOND_LOOK,
     Link,
     Member,
     build_families,
@@ -206,7 +207,10 @@ def _classify_pairs(
     lone = ((new | fresh) & _in_cross_pairs(pairs, texts)) - linked
     second = _body_pairs(ws, lone) - pairs
     _prepare(ws, second, texts, progress)
-    return links + _links(second, texts, progress)
+    second_links = _links(second, texts, progress)
+    for link in second_links:
+        link.evidence[SECOND_LOOK] = sorted({link.a, link.b} & lone)
+    return links + second_links
 
 
 def _links(pairs: set[tuple[str, str]], texts: dict[str, PageText], progress) -> list[Link]:
