@@ -327,3 +327,16 @@ def test_vector_candidates_of_a_page_do_not_depend_on_the_other_pages():
     first = C.neighbour_pairs(ids[:40], vectors[:40], langs[:40])
     later = C.neighbour_pairs(ids, vectors, langs, query_ids=ids[40:])
     assert set(first) | set(later) == set(whole)
+
+
+def test_second_look_link_lapses_once_its_page_has_a_link_of_its_own():
+    from storytrace.match.families import SECOND_LOOK, standing
+
+    evidence = pair_evidence(page("003"), page("003"))
+    second = Link("lone", "other", TRANSLATION, 0.7, {**evidence, SECOND_LOOK: ["lone"]})
+    assert standing([second]) == [second]
+    own = Link("lone", "source", TRANSLATION, 0.7, evidence)
+    assert standing([second, own]) == [own]
+    # a first-look link of the other page does not matter: the look was made for "lone"
+    other = Link("other", "third", VERBATIM, 0.9, evidence)
+    assert standing([second, other]) == [second, other]
