@@ -13,6 +13,7 @@ from storytrace.eval.runner import unlabeled_rows
 from storytrace.ingest import ingest_paths
 from storytrace.match import stage
 from storytrace.match.embed import page_vectors
+from storytrace.match.explain import link_rows
 from storytrace.match.trace import family_tree, page_diff
 from storytrace.store import Workspace
 
@@ -124,6 +125,12 @@ def test_translation_with_a_new_lead_is_found_by_its_body(tmp_path):
     fam = families(whole)
     assert fam["libya-base-zavtra-ru"][0] == fam["libya-base-rt"][0]
     assert fam["libya-base-zavtra-ru"][1] == "translation"
+    why = next(
+        row["why"]
+        for row in link_rows(whole)
+        if {row["a"], row["b"]} == {"libya-base-rt", "libya-base-zavtra-ru"}
+    )
+    assert "found by body vector for libya-base-zavtra-ru" in why
     # a workspace made before body vectors were stored gets them from its sentence vectors
     ids_, _, bodies = stage._body_vectors(whole)
     with whole.transaction() as conn:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from storytrace.match.classify import UNRELATED, checks, classify
 from storytrace.match.evidence import SENTENCES_EMBEDDED, pair_evidence
+from storytrace.match.families import SECOND_LOOK
 from storytrace.match.stage import rows_for, text_unit
 
 
@@ -95,6 +96,10 @@ def explain(link: dict | None) -> str | None:
             parts.append(_count(len(ev["shared_quotes"]), "quote") + " shared")
     if ev.get("shared_numbers"):
         parts.append(f"numbers shared: {', '.join(ev['shared_numbers'][:5])}")
+    if ev.get(SECOND_LOOK):
+        parts.append(
+            f"found by body vector for {', '.join(ev[SECOND_LOOK])}, which had no other link"
+        )
     verdict = "not linked" if link["relation"] == UNRELATED else f"linked as {link['relation']}"
     return f"{verdict} (score {link['score']:.2f}): " + "; ".join(parts)
 
