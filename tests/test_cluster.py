@@ -112,6 +112,28 @@ def test_order_independence(ws):
     stage.run(ws, None)
 
 
+def test_family_that_grew_or_was_renamed_is_placed_again(ws):
+    """Incremental runs re-place a family that gained a page (its vector and date change:
+    left where it was, dev ingested 11 pages at a time merged three Altman stories), and
+    place a family no story holds (the match stage renamed it: a new original)."""
+    stage.run(ws, None)
+    reference = story_of(ws)
+    rt = "libya-base-rt"
+    family = family_of(ws, [rt])[rt]
+    copy = next(p for p, f in family_of(ws, ws.page_ids()).items() if f == family and p != rt)
+    wrong = reference[seed(ws, "002")]
+    assert wrong != reference[rt]
+    with ws.transaction() as conn:  # a stale placement, as an earlier run could leave it
+        conn.execute("UPDATE story_families SET story = ? WHERE family = ?", (wrong, family))
+    stage.run(ws, [copy])  # as if the copy had just been ingested into the family
+    assert story_of(ws)[rt] == reference[rt]
+    with ws.transaction() as conn:  # a family no story holds
+        conn.execute("DELETE FROM story_families WHERE family = ?", (family,))
+    stage.run(ws, [seed(ws, "002")])
+    assert story_of(ws)[rt] == reference[rt]
+    stage.run(ws, None)
+
+
 def test_narrative_ids_stable_across_incremental_runs(ws):
     """Adding pages incrementally keeps the numbers of the narratives that keep most of
     their stories (they used to be renumbered by size on every run)."""

@@ -21,7 +21,7 @@ from storytrace.cluster.narratives import (
     stable_numbers,
 )
 from storytrace.cluster.stories import StoryClusterer, StoryParams
-from storytrace.cluster.units import build_units, family_members, family_of
+from storytrace.cluster.units import build_units, family_members, family_of, has_table
 
 DIM_FALLBACK = 384
 
@@ -32,18 +32,23 @@ def run(ws, new_ids: list[str] | None, progress: Progress | None = None) -> dict
     if new_ids is None:
         _clear(ws)
         saved: dict[str, int] = {}
+        grown: set[str] = set()
         pending = family_members(ws, family_of(ws, ws.page_ids()).values())
     else:
         saved = _saved_families(ws)
         pending = _new_families(ws, new_ids, saved)
+        grown = {f for f in family_of(ws, new_ids).values() if f in saved}
     known_units = build_units(ws, family_members(ws, saved)) if saved else []
     new_units = build_units(ws, pending)
     dim = (known_units or new_units)[0].vec.shape[0] if (known_units or new_units) else 0
     clusterer = StoryClusterer(dim or DIM_FALLBACK, StoryParams())
     _restore(clusterer, known_units, saved)
     clusterer.add(new_units)
-    if saved and new_units:
-        touched = {clusterer.story_of[u.id] for u in new_units}
+    if saved and (new_units or grown):
+        # A family that gained pages has a new vector and perhaps its first date: it is
+        # re-placed with its neighbourhood, as a batch run would place it.
+        changed = [u.id for u in new_units] + [f for f in grown if f in clusterer.story_of]
+        touched = {clusterer.story_of[f] for f in changed}
         members = [m for sid in touched for m in clusterer.stories[sid].units]
         clusterer.refine(clusterer.neighbourhood(members))
     if progress:
@@ -73,8 +78,13 @@ def _saved_families(ws) -> dict[str, int]:
 
 
 def _new_families(ws, new_ids: list[str], saved: dict[str, int]) -> dict[str, list[str]]:
-    """Families of the new pages that no saved story holds yet."""
+    """Families that no saved story holds yet: those of the new pages, and older pages'
+    families renamed by the match stage (a new page can change which member is the
+    original, and so the family id, of pages it is not linked to: a site name learned)."""
     families = {f for f in family_of(ws, new_ids).values() if f not in saved}
+    if has_table(ws.conn, "families"):
+        rows = ws.conn.execute("SELECT DISTINCT family FROM families")
+        families |= {row[0] for row in rows if row[0] not in saved}
     return family_members(ws, families)
 
 
