@@ -90,9 +90,13 @@ def test_origin_is_earliest_page(ws):
     assert found["n_pages"] == len(found["pages"]) >= 2
 
 
-def test_order_independence(ws):
+@pytest.mark.parametrize("refine_all", [stage.REFINE_ALL_FAMILIES, 0])
+def test_order_independence(ws, monkeypatch, refine_all):
     """Ingest order must barely matter: rebuild from scratch, then feed the same pages in
-    shuffled batches incrementally, and compare the two partitions."""
+    shuffled batches incrementally, and compare the two partitions (with every story
+    placed again, and with only the neighbourhood of the new families, as in a large
+    workspace)."""
+    monkeypatch.setattr(stage, "REFINE_ALL_FAMILIES", refine_all)
     stage.run(ws, None)
     reference = story_of(ws)
     ids = ws.page_ids()
@@ -112,10 +116,12 @@ def test_order_independence(ws):
     stage.run(ws, None)
 
 
-def test_family_that_grew_or_was_renamed_is_placed_again(ws):
+@pytest.mark.parametrize("refine_all", [stage.REFINE_ALL_FAMILIES, 0])
+def test_family_that_grew_or_was_renamed_is_placed_again(ws, monkeypatch, refine_all):
     """Incremental runs re-place a family that gained a page (its vector and date change:
     left where it was, dev ingested 11 pages at a time merged three Altman stories), and
     place a family no story holds (the match stage renamed it: a new original)."""
+    monkeypatch.setattr(stage, "REFINE_ALL_FAMILIES", refine_all)
     stage.run(ws, None)
     reference = story_of(ws)
     rt = "libya-base-rt"
