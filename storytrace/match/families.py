@@ -10,16 +10,14 @@ the same long page from another family is refused unless it covers the same regi
 
 The original is chosen from evidence a reader would accept, in this order of weight:
 credits naming another member's outlet ("Source: Asharq Al-Awsat", or "... told Asharq
-Al-Awsat" in the text) or the page's own ("Also on rt.com" on rt.com), or a URL slug that
-spells another language member's headline (a translated edition keeps its source's
-slug), the earliest
-publication date, a kept wire dateline ("MOSCOW (Reuters) -", "DAKAR, Senegal --"), being
-written in the language most members share (a text is copied in its own language and
-translated into a few others), not being a truncated part of another member
-(translations included; ranked below the dateline because crawls cut pages short), a
-canonical URL rather than a `?page=3` or AMP
-variant, and being the best-connected member (copies and translations all point back to
-their source).
+Al-Awsat" in the text) or the page's own ("Also on rt.com" on rt.com), or a URL slug
+that spells another language member's headline (a translated edition keeps its source's
+slug), the earliest publication date, a kept wire dateline ("MOSCOW (Reuters) -",
+"DAKAR, Senegal --"), being written in the language most members share (a text is copied
+in its own language and translated into a few others), not being a truncated part of
+another member (translations included; ranked below the dateline because crawls cut
+pages short), a canonical URL rather than a `?page=3` or AMP variant, and being the
+best-connected member (copies and translations all point back to their source).
 """
 
 from __future__ import annotations
