@@ -102,6 +102,7 @@ def run(ws, new_ids: list[str] | None, progress=None) -> dict:
         "pages": len(pages),
         "candidates": len(candidate_pairs),
         "pairs": len(links),
+        "second_look_links": sum(SECOND_LOOK in link.evidence for link in links),
         "families": n_families,
     }
 
