@@ -18,7 +18,7 @@ import numpy as np
 from storytrace.match import candidates as C
 from storytrace.match import text as T
 from storytrace.match.classify import UNRELATED, classify
-from storytrace.match.embed import from_blob, get_embedder, lead, to_blob
+from storytrace.match.embed import from_blob, get_embedder, lead, normalised, to_blob
 from storytrace.match.evidence import PageText, embeddable_sentences, pair_evidence
 from storytrace.match.families import (
     SECOND_LOOK,
@@ -313,9 +313,7 @@ def _backfill_body_vectors(ws) -> None:
 
 def body_vector(sentence_vecs: np.ndarray) -> np.ndarray:
     """A page's body vector: the normalised mean of its sentence vectors."""
-    mean = sentence_vecs.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return (mean / norm if norm > 0 else mean).astype(np.float32)
+    return normalised(sentence_vecs.mean(axis=0, keepdims=True))[0]
 
 
 def _body_vectors(ws) -> tuple[list[str], list[str | None], np.ndarray]:
