@@ -145,6 +145,40 @@ def test_translation_with_a_new_lead_is_found_by_its_body(tmp_path):
     step.close()
 
 
+def test_teaser_with_its_source_slug_joins_the_family(tmp_path):
+    """africpulse.com carries only francetvinfo's headline and a reworded lead (21% of
+    its 3-grams shared, classifier probability 0.10), under the same URL slug. The
+    slug links it; under another slug it stays alone. A workspace keyed before headline
+    keys existed gets them when pages are next added."""
+    ids = ("wagner-2024-francetvinfo-afp", "wagner-2024-africpulse")
+    rows = unlabeled_rows(CORPUS / "dev.jsonl", ids)
+    whole = analysed(tmp_path / "whole", [write_jsonl(tmp_path / "all.jsonl", rows)])
+    fam = families(whole)
+    assert fam[ids[1]][0] == fam[ids[0]][0]
+    (why,) = [row["why"] for row in link_rows(whole)]
+    assert "the same long headline or URL slug" in why
+    renamed = [rows[0], {**rows[1], "url": "https://africpulse.com/2024/08/01/mali-wagner"}]
+    apart = analysed(tmp_path / "apart", [write_jsonl(tmp_path / "apart.jsonl", renamed)])
+    assert families(apart)[ids[1]][0] != families(apart)[ids[0]][0]
+    old = analysed(tmp_path / "old", [write_jsonl(tmp_path / "a.jsonl", rows[:1])])
+    def keys() -> list[int]:
+        rows = old.conn.execute("SELECT key FROM match_keys WHERE page_id = ?", (ids[0],))
+        return sorted(row[0] for row in rows)
+
+    expected = keys()
+    slug_keys = stage.C.headline_keys(stage.text_unit(next(old.pages(ids[:1]))).headlines)
+    assert slug_keys and set(slug_keys) <= set(expected)
+    with old.transaction() as conn:  # as a storytrace 0.4 workspace: no headline keys
+        conn.executemany("DELETE FROM match_keys WHERE key = ?", [(k,) for k in slug_keys])
+        conn.execute("INSERT INTO match_backfill VALUES ('headline-keys')")
+    ingest_paths(old, [write_jsonl(tmp_path / "b.jsonl", rows[1:])])
+    run_stages(old, stages=("clean", "match"))
+    assert keys() == expected
+    assert families(old) == fam
+    for ws in (whole, apart, old):
+        ws.close()
+
+
 def test_incremental_run_equals_from_scratch(tmp_path):
     dev = write_jsonl(tmp_path / "dev.jsonl", unlabeled_rows(CORPUS / "dev.jsonl", DEV_IDS))
     step = analysed(tmp_path / "step", [SEEDS])

@@ -20,6 +20,7 @@ from storytrace.match.families import (
     names_in,
     outlet_key,
 )
+from storytrace.match.headline import headlines
 from storytrace.match.trace import sentence_edits
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
@@ -66,6 +67,27 @@ def test_separate_reports_of_one_story_are_unrelated():
     for a, b in [("001", "002"), ("002", "003"), ("003", "004"), ("001", "004")]:
         relation, _ = classify(pair_evidence(page(a), page(b)))
         assert relation == UNRELATED, (a, b)
+
+
+def test_headline_forms_are_long_slugs_and_titles_in_ascii_words():
+    url = "https://x.example/2024/08/01/les-separatistes-du-nord-du-mali-disent-avoir-tue-84.html"
+    found = headlines(url, "Les séparatistes du nord du Mali disent avoir tué 84")
+    assert found == {"les separatistes du nord du mali disent avoir tue"}
+    assert headlines("https://x.example/news/mali-wagner-losses", "Wagner losses") == set()
+    assert headlines("https://x.example/?p=173068", None) == set()
+
+
+def test_a_shared_headline_links_only_pages_that_share_some_text():
+    a, b = page("001"), page("002")  # separate reports of one narrative
+    a.headlines = b.headlines = headlines(None, "Russia builds its military foothold in Libya")
+    evidence = pair_evidence(a, b)
+    assert evidence["same_headline"] and evidence["same_words"] < 0.1
+    assert classify(evidence)[0] == UNRELATED
+    # a teaser: francetvinfo's headline and a reworded lead, 21% of its 3-grams shared
+    source, teaser = dev_page("wagner-2024-francetvinfo-afp"), dev_page("wagner-2024-africpulse")
+    assert classify(pair_evidence(source, teaser))[0] == UNRELATED
+    source.headlines = teaser.headlines = a.headlines
+    assert classify(pair_evidence(source, teaser))[0] == REWRITE
 
 
 def dev_page(page_id: str) -> PageText:

@@ -1,8 +1,9 @@
 """Candidate pairs without comparing all pairs.
 
-Four cheap keys, each catching what the others miss:
+Five cheap keys, each catching what the others miss:
 
 * exact hash of the normalised text - reposts and URL variants;
+* hashes of a long headline or URL slug - teasers that keep only the headline and lead;
 * MinHash LSH bands over word 3-grams (rensa) - near-duplicates with edits;
 * hashes of whole sentences - a short copy inside a long page (containment, which
   Jaccard-based LSH misses when the sizes differ a lot);
@@ -98,6 +99,17 @@ def sentence_keys(normalised_sentences: list[str]) -> list[int]:
 def text_key(text_hash: str) -> int:
     """Key of the whole normalised text (even, so it counts like a band)."""
     return int.from_bytes(bytes.fromhex(text_hash[:16]), "big", signed=True) & ~1
+
+
+def headline_keys(headlines: Iterable[str]) -> list[int]:
+    """Keys (even, like a band: one shared key makes a candidate) of a page's long
+    headline forms (`headline.headlines`): a teaser that keeps only its source's
+    headline and lead shares no band or sentence with it."""
+    keys = set()
+    for form in headlines:
+        digest = hashlib.blake2b(f"headline\n{form}".encode(), digest_size=8).digest()
+        keys.add(int.from_bytes(digest, "big", signed=True) & ~1)
+    return sorted(keys)
 
 
 def is_sentence_key(key: int) -> bool:

@@ -29,6 +29,11 @@ LINK_PROBABILITY = 0.5
 #: Long sentences copied word for word that link a pair whatever the shares say (pages
 #: full of captions or menus dilute the shares; no dev negative pair has three).
 LINK_COPIED_SENTENCES = 3
+#: Same-language pages with one long headline or URL slug (headline.py) are one article
+#: when they also share this share of word 3-grams: a teaser carrying a copy's headline
+#: and a lead of two sentences shares too little text for the score, and two separate
+#: reports rarely get the same six-word headline.
+HEADLINE_MIN_SAME_WORDS = 0.1
 #: Verbatim: under this share of the words in kept sentences were changed ("a few
 #: words"); dev verbatim pairs have a median of 0.02, rewrites 0.26.
 VERBATIM_MAX_REWORDED = 0.10
@@ -71,13 +76,17 @@ def classify(ev: dict) -> tuple[str, float]:
     if ev["cross_language"]:
         return _classify_cross_language(ev)
     probability = same_language_probability(ev)
-    copied_lines = ev["copied_sentences"] >= LINK_COPIED_SENTENCES
-    if copied_lines:
+    overriding = ev["copied_sentences"] >= LINK_COPIED_SENTENCES or _same_headline(ev)
+    if overriding:
         probability = max(probability, LINK_PROBABILITY)
-    if probability < LINK_PROBABILITY or (_retold(ev) and not copied_lines):
+    if probability < LINK_PROBABILITY or (_retold(ev) and not overriding):
         return UNRELATED, probability
     copied = ev["reworded"] < VERBATIM_MAX_REWORDED
     return (VERBATIM if copied else REWRITE), probability
+
+
+def _same_headline(ev: dict) -> bool:
+    return bool(ev.get("same_headline")) and ev["same_words"] >= HEADLINE_MIN_SAME_WORDS
 
 
 def _retold(ev: dict) -> bool:
@@ -125,8 +134,12 @@ def checks(ev: dict) -> list[str]:
         f"{'pass' if copied >= LINK_COPIED_SENTENCES else 'no override'}: {copied} long "
         f"sentence(s) copied word for word ({LINK_COPIED_SENTENCES} link the pair whatever "
         "the probability)",
+        f"{'pass' if _same_headline(ev) else 'no override'}: "
+        + ("the same long headline or URL slug" if ev.get("same_headline") else "no long "
+           "headline or URL slug in common")
+        + f" (links the pair when {HEADLINE_MIN_SAME_WORDS:.0%} of 3-grams are shared)",
     ]
-    if _retold(ev) and copied < LINK_COPIED_SENTENCES:
+    if _retold(ev) and copied < LINK_COPIED_SENTENCES and not _same_headline(ev):
         found.append(
             f"fail: under {REWRITE_MIN_SAME_WORDS:.0%} of 3-grams shared and over "
             f"{REWRITE_MAX_REWORDED:.0%} of aligned words changed: retold, not rewritten"

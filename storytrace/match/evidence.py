@@ -47,6 +47,7 @@ class PageText:
     quotes: list[str] = field(default_factory=list)
     sentence_vecs: np.ndarray | None = None  # first sentences only, see SENTENCES_EMBEDDED
     vector: np.ndarray | None = None  # the page (lead) vector
+    headlines: frozenset[str] = frozenset()  # long headline and URL slug (headline.py)
 
     @classmethod
     def from_text(cls, page_id: str, lang: str | None, text: str) -> PageText:
@@ -271,5 +272,6 @@ def pair_evidence(a: PageText, b: PageText) -> dict:
         else 0.0,
         "shared_quotes": shared_quotes(short.quotes, long_)[:5] if alignment and not cross else [],
         "lead_cosine": round(lead_cosine, 3) if lead_cosine is not None else None,
+        "same_headline": bool(a.headlines & b.headlines),
         "shorter": short.id,
     }

@@ -94,6 +94,8 @@ def explain(link: dict | None) -> str | None:
             parts.append(_count(ev["copied_sentences"], "long sentence") + " copied word for word")
         if ev.get("shared_quotes"):
             parts.append(_count(len(ev["shared_quotes"]), "quote") + " shared")
+        if ev.get("same_headline"):
+            parts.append("the same long headline or URL slug")
     if ev.get("shared_numbers"):
         parts.append(f"numbers shared: {', '.join(ev['shared_numbers'][:5])}")
     if ev.get(SECOND_LOOK):

@@ -26,14 +26,13 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 import numpy as np
-from anyascii import anyascii
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from storytrace.match.classify import REWRITE, TRANSLATION, VERBATIM
+from storytrace.match.headline import ascii_words, slug_words
 from storytrace.model import day_number
 
 #: A link is partial when the shorter page covers less than this share of the longer one
@@ -351,7 +350,7 @@ def _slug_credits(group: list[Member]) -> list[tuple[Member, Member]]:
     keep the Russian slug of the Russian article)."""
     found = []
     for member in group:
-        slug = _slug_words(member.url)
+        slug = slug_words(member.url)
         if len(slug.split()) < 3 or _spells(slug, member.title) >= SLUG_OTHER_HEADLINE:
             continue
         for other in group:
@@ -362,21 +361,9 @@ def _slug_credits(group: list[Member]) -> list[tuple[Member, Member]]:
     return found
 
 
-def _slug_words(url: str | None) -> str:
-    """The words of a URL's last path segment, in ASCII ("/229607-bloomberg-ssha-..." ->
-    "bloomberg ssha ...")."""
-    segment = (url or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-    segment = re.sub(r"\.[a-z0-9]{2,5}$", "", segment, flags=re.IGNORECASE)
-    return _ascii_words(unquote(segment))
-
-
-def _ascii_words(text: str) -> str:
-    return " ".join(w for w in re.findall(r"[a-z]+", anyascii(text).lower()) if len(w) > 1)
-
-
 def _spells(slug: str, title: str | None) -> float:
     """How well (0-100) a slug spells a headline, transliterated as slugs are."""
-    words = _ascii_words(title or "")
+    words = ascii_words(title or "")
     return fuzz.partial_ratio(slug, words) if words else 0.0
 
 

@@ -63,4 +63,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "match-003-headline-keys",
+        """
+        CREATE TABLE match_backfill (task TEXT PRIMARY KEY);
+        INSERT INTO match_backfill SELECT 'headline-keys' WHERE EXISTS (SELECT 1 FROM match_pages);
+        """,
+    ),
 ]

@@ -29,6 +29,7 @@ from storytrace.match.families import (
     has_dateline,
     names_in,
 )
+from storytrace.match.headline import headlines
 from storytrace.model import Page
 
 _CHUNK = 500
@@ -40,6 +41,7 @@ _MATCH_TABLES = (
     "match_keys",
     "match_sentence_vecs",
     "match_body_vecs",
+    "match_backfill",
 )
 
 
@@ -75,7 +77,9 @@ def page_lang(page: Page, text: str) -> str | None:
 def text_unit(page: Page) -> PageText:
     """The matcher's view of a page (sentences, shingles, numbers, quotes)."""
     text = page_text(page)
-    return PageText.from_text(page.id, page_lang(page, text), text)
+    unit = PageText.from_text(page.id, page_lang(page, text), text)
+    unit.headlines = headlines(page.url, page.title)
+    return unit
 
 
 def run(ws, new_ids: list[str] | None, progress=None) -> dict:
@@ -90,6 +94,7 @@ def run(ws, new_ids: list[str] | None, progress=None) -> dict:
     if not pages:
         return {"pages": 0, "pairs": 0, "families": ws.count("families")}
     texts = {p.id: text_unit(p) for p in pages}
+    _backfill_headline_keys(ws)
     _store_keys(ws, pages, texts)
     _store_lead_vectors(ws, pages, progress)
     new = {p.id for p in pages}
@@ -129,6 +134,7 @@ def _store_keys(ws, pages: list[Page], texts: dict[str, PageText]) -> None:
         text_hash = T.text_hash(body)
         rows.append((page.id, text_hash, texts[page.id].lang, len(texts[page.id].sentences)))
         page_keys = set(C.sentence_keys(texts[page.id].normalised))
+        page_keys.update(C.headline_keys(texts[page.id].headlines))
         if texts[page.id].tokens:
             page_keys.update(int(k) for k in page_bands)
             page_keys.add(C.text_key(text_hash))
@@ -136,6 +142,20 @@ def _store_keys(ws, pages: list[Page], texts: dict[str, PageText]) -> None:
     with ws.transaction() as conn:
         conn.executemany("INSERT INTO match_pages VALUES (?, ?, ?, ?)", rows)
         conn.executemany("INSERT INTO match_keys VALUES (?, ?)", keys)
+
+
+def _backfill_headline_keys(ws) -> None:
+    """Headline keys of pages keyed before headlines were (workspaces of storytrace 0.4
+    and older), so that new pages find them as a from-scratch run would."""
+    if not ws.conn.execute("SELECT 1 FROM match_backfill WHERE task = 'headline-keys'").fetchone():
+        return
+    rows = ws.conn.execute(
+        "SELECT p.id, p.url, p.title FROM pages p JOIN match_pages m ON m.page_id = p.id"
+    ).fetchall()
+    keys = [(k, pid) for pid, url, title in rows for k in C.headline_keys(headlines(url, title))]
+    with ws.transaction() as conn:
+        conn.executemany("INSERT INTO match_keys VALUES (?, ?)", keys)
+        conn.execute("DELETE FROM match_backfill WHERE task = 'headline-keys'")
 
 
 def _store_lead_vectors(ws, pages: list[Page], progress) -> None:
