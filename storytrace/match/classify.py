@@ -5,8 +5,10 @@ Two small, readable decisions instead of one opaque model:
 * same language: a logistic score over five numbers a reader can check (share of word
   3-grams shared, sentence alignment strength, alignment order, shared quotes, lead
   cosine). Weights were fit on the labeled dev pairs with story-grouped cross-validation
-  (see docs/decisions/match.md); a linked pair is `verbatim` when most of the shorter
-  text is copied word for word, else `rewrite`.
+  (see docs/decisions/match.md). Three long sentences copied word for word, or one long
+  headline or URL slug with some shared text, link a pair whatever the score. A linked
+  pair is `verbatim` when most of the shorter text is copied word for word, else
+  `rewrite`.
 * different languages: a translation keeps sentences and their order, so we ask for at
   least three sentences of the shorter page with a clearly best translated partner,
   covering a good share of it, in order. An independent report of the same event shares
