@@ -34,6 +34,7 @@ class Page:
     text: str | None = None  # clean main text, paragraphs separated by a blank line
     title: str | None = None
     published: str | None = None  # YYYY-MM-DD
+    published_month: str | None = None  # YYYY-MM, when the page gives the month, not the day
     author: str | None = None
     outlet: str | None = None
     lang: str | None = None  # ISO 639-1

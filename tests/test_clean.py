@@ -161,6 +161,21 @@ def test_dates_spanish_and_iso_marker():
     assert clean_page(marked).published == "2020-02-23"
 
 
+def test_a_month_without_a_day_is_kept_as_the_month():
+    from storytrace.clean.dates import url_month
+
+    marked = Page(id="m", raw=" date 2024-08 Les séparatistes armés du nord du Mali. " + "x " * 30)
+    cleaned = clean_page(marked)
+    assert (cleaned.published, cleaned.published_month) == (None, "2024-08")
+    dated = clean_page(Page(id="d", raw=" date 2024-08-01 Les séparatistes. " + "x " * 30))
+    assert (dated.published, dated.published_month) == ("2024-08-01", None)
+    assert url_month("https://cpj.org/2023/10/mercenary-leaders-death/") == "2023-10"
+    assert url_month("https://x.example/2023/13/x/") is None
+    assert url_month("http://[broken/2023/10/x/") is None
+    assert clean_page(Page(id="u", url="https://cpj.org/2023/10/x/", raw="Text. " * 30)
+                      ).published_month == "2023-10"
+
+
 def test_prose_dates_and_unknowable_dates_stay_null():
     # "يوم 30 تموز/يوليو 2018" inside a sentence is an event date, not the publication date.
     assert clean_page(dev_page("wagner-2018-azvision-ar")).published is None

@@ -155,6 +155,10 @@ def test_teaser_with_its_source_slug_joins_the_family(tmp_path):
     whole = analysed(tmp_path / "whole", [write_jsonl(tmp_path / "all.jsonl", rows)])
     fam = families(whole)
     assert fam[ids[1]][0] == fam[ids[0]][0]
+    # the teaser is dated 2024-08-01 (URL), its source only "2024-08" (crawl marker): the
+    # month does not make the source later, and the teaser is the truncated side
+    assert next(whole.pages(ids[:1])).published_month == "2024-08"
+    assert fam[ids[0]][1] == "original"
     (why,) = [row["why"] for row in link_rows(whole)]
     assert "the same long headline or URL slug" in why
     renamed = [rows[0], {**rows[1], "url": "https://africpulse.com/2024/08/01/mali-wagner"}]

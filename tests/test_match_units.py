@@ -268,6 +268,26 @@ def test_dateline_and_canonical_url_beat_a_longer_amp_or_undated_copy():
     assert families["amp"].relation == "original"
 
 
+def test_a_month_only_date_ties_with_the_days_of_its_month():
+    evidence = pair_evidence(page("003"), page("003"))
+    members = {
+        "wire": Member(id="wire", dateline=True, n_sentences=7),
+        "copy": Member(id="copy", published="2024-08-01", n_sentences=7),
+    }
+    links = [Link("copy", "wire", VERBATIM, 0.99, evidence)]
+    assert build_families(members, links)["copy"].relation == "original"  # dated beats undated
+    members["wire"].published_month = "2024-08"  # may be as early: the dateline decides
+    assert build_families(members, links)["wire"].relation == "original"
+    members["wire"].published_month = "2024-09"  # certainly later
+    assert build_families(members, links)["copy"].relation == "original"
+    members["wire"].published_month, members["wire"].dateline = "2024-07", False
+    assert build_families(members, links)["wire"].relation == "original"
+    # against undated pages only, a month does not make a page the earliest
+    members["copy"].published, members["copy"].published_month = None, "2024-07"
+    members["wire"].published_month, members["wire"].dateline = None, True
+    assert build_families(members, links)["wire"].relation == "original"
+
+
 def test_translation_needs_sentence_order_kept():
     # Tolerating one moved sentence linked one more dev pair but chained separate reports
     # on the demo corpus (family ARI 0.91 -> 0.68), so order must hold for 80%.

@@ -24,11 +24,13 @@ def clean_page(page: Page, profile: OutletProfile | None = None) -> Page:
     analysis, lang = _analyse_text(page.raw, page, profile)
     text = "\n\n".join(line.text for line in analysis.content())
     title = meta.sane_title(page.given_title) or analysis.title
+    published = _published(page, analysis, lang)
     return dataclasses.replace(
         page,
         text=text,
         title=title,
-        published=_published(page, analysis, lang),
+        published=published,
+        published_month=None if published else _published_month(page, analysis),
         author=analysis.author,
         outlet=_outlet(page, analysis),
         lang=lang,
@@ -92,6 +94,13 @@ def _published(page: Page, analysis: Analysis, lang: str | None) -> str | None:
     return None
 
 
+def _published_month(page: Page, analysis: Analysis) -> str | None:
+    """The month of a page that gives no day: a crawl marker (" date 2024-08") or a URL
+    path (/2024/08/slug). Too coarse for a date, still enough to tell which of two
+    copies can have come first."""
+    return analysis.marker_month or dates.url_month(page.url)
+
+
 def _outlet(page: Page, analysis: Analysis | None) -> str | None:
     """Given outlet, URL host, or the host the page names as its own ("Also on rt.com")."""
     return (
@@ -124,6 +133,7 @@ def _clean_html(page: Page, profile: OutletProfile | None) -> Page:
         text=text,
         title=title,
         published=published,
+        published_month=None if published else _published_month(page, analysis),
         author=extract.author or analysis.author,
         outlet=_outlet(page, analysis),
         lang=lang or meta.sane_lang(extract.lang),  # the text's language over <html lang>

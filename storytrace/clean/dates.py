@@ -189,6 +189,20 @@ def url_date(url: str | None) -> str | None:
     return None
 
 
+_URL_MONTH = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/")
+
+
+def url_month(url: str | None) -> str | None:
+    """YYYY-MM of a URL path that gives a year and month but no day: /2024/08/slug."""
+    try:
+        match = _URL_MONTH.search(urlsplit(url).path if url else "")
+    except ValueError:  # "http://[broken": an unclosed IPv6 bracket
+        return None
+    if not match or not 1 <= int(match["month"]) <= 12:
+        return None
+    return f"{match['year']}-{match['month']}"
+
+
 def _date_from_match(match: re.Match, month_first: bool) -> str | None:
     groups = match.groupdict()
     if groups.get("month"):

@@ -98,13 +98,15 @@ def load_profiles(ws: Workspace, outlets: Iterable[str]) -> dict[str, OutletProf
 
 def write_pages(conn, pages: list[Page]) -> None:
     conn.executemany(
-        "UPDATE pages SET text = ?, title = ?, published = ?, author = ?, outlet = ?, "
-        "lang = ?, genre = ?, credits = ?, site_name = ?, cleaned = 1 WHERE id = ?",
+        "UPDATE pages SET text = ?, title = ?, published = ?, published_month = ?, "
+        "author = ?, outlet = ?, lang = ?, genre = ?, credits = ?, site_name = ?, cleaned = 1 "
+        "WHERE id = ?",
         [
             (
                 page.text,
                 page.title,
                 page.published,
+                page.published_month,
                 page.author,
                 page.outlet,
                 page.lang,

@@ -12,7 +12,8 @@ The original is chosen from evidence a reader would accept, in this order of wei
 credits naming another member's outlet ("Source: Asharq Al-Awsat", or "... told Asharq
 Al-Awsat" in the text) or the page's own ("Also on rt.com" on rt.com), or a URL slug
 that spells another language member's headline (a translated edition keeps its source's
-slug), the earliest publication date, a kept wire dateline ("MOSCOW (Reuters) -",
+slug), the earliest publication date (a month-only date ties with the days of its month),
+a kept wire dateline ("MOSCOW (Reuters) -",
 "DAKAR, Senegal --"), being written in the language most members share (a text is copied
 in its own language and translated into a few others), not being a truncated part of
 another member (translations included; ranked below the dateline because crawls cut
@@ -67,6 +68,7 @@ class Member:
     url: str | None = None
     lang: str | None = None
     published: str | None = None
+    published_month: str | None = None  # YYYY-MM when only the month is known
     outlet: str | None = None
     site_name: str | None = None
     credits: list[str] = field(default_factory=list)
@@ -246,7 +248,7 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
     """The member whose evidence best says "this is where the text comes from"."""
     if len(group) == 1:
         return group[0]
-    earliest = min((m.published for m in group if m.published), default="")
+    spans = _date_spans(group)
     degree = _weighted_degree(links)
     truncated = _truncated_members(links)
     keys = {m.id: _outlet_keys(m) for m in group}
@@ -261,7 +263,7 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
         credit = (member.id in credited) - (member.id in crediting)
         credit += any(_same_outlet(c, member) for c in member.credits)
         credit += bool(named[member.id] & keys[member.id])
-        date = 0 if not member.published else (1 if member.published == earliest else -1)
+        date = _date_rank(member.id, spans)
         return (
             credit,
             date,
@@ -276,6 +278,34 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
         )
 
     return max(group, key=evidence)
+
+
+def _date_spans(group: list[Member]) -> dict[str, tuple[str, str]]:
+    """First and last day (ISO) each member can have been published.
+
+    A day is a span of one day. A month-only date spans its month, and counts only when
+    some member is dated to the day: it then ties with the days of its month, or is
+    certainly earlier or later. Alone against undated pages it is not made the earliest
+    page, as a dated page is: a month places a page too loosely to outrank the
+    dateline or credits of an undated one.
+    """
+    spans = {m.id: (m.published, m.published) for m in group if m.published}
+    if spans:
+        spans.update(
+            (m.id, (f"{m.published_month}-01", f"{m.published_month}-31"))
+            for m in group
+            if not m.published and m.published_month
+        )
+    return spans
+
+
+def _date_rank(member_id: str, spans: dict[str, tuple[str, str]]) -> int:
+    """-1 when another member was certainly published before this one, 0 undated, else 1
+    (with exact dates: the earliest member or members)."""
+    span = spans.get(member_id)
+    if span is None:
+        return 0
+    return -1 if any(last < span[0] for _, last in spans.values()) else 1
 
 
 _AMP = re.compile(r"[/.?&]amp(?:$|[/.=&])", re.IGNORECASE)

@@ -384,6 +384,7 @@ def _rebuild_families(ws, new: set[str]) -> int:
             url=p.url,
             lang=p.lang,
             published=p.published,
+            published_month=p.published_month,
             outlet=p.outlet,
             site_name=p.site_name or site_names.get(p.outlet or ""),
             credits=list(dict.fromkeys([*(p.credits or []), *credits_in(p.raw)])),

@@ -18,7 +18,8 @@ from storytrace.store.workspace import Workspace
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 PAGE_FIELDS = (
-    "id", "url", "outlet", "lang", "title", "published", "author", "genre", "text",
+    "id", "url", "outlet", "lang", "title", "published", "published_month", "author", "genre",
+    "text",
     "credits", "family", "relation", "derived_from", "story", "narrative", "source",
 )
 
@@ -46,7 +47,8 @@ def page_rows(ws: Workspace) -> Iterator[dict]:
     else:
         columns += ["NULL AS story", "NULL AS narrative"]
     sql = (
-        "SELECT p.id, p.url, p.outlet, p.lang, p.title, p.published, p.author, p.genre, "
+        "SELECT p.id, p.url, p.outlet, p.lang, p.title, p.published, p.published_month, "
+        "p.author, p.genre, "
         f"p.text, p.credits, p.source, {', '.join(columns)} FROM pages p {' '.join(joins)} "
         "ORDER BY p.seq"
     )

@@ -67,6 +67,10 @@ CORE_MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "core-003-published-month",
+        "ALTER TABLE pages ADD COLUMN published_month TEXT;",
+    ),
 ]
 
 #: Stage packages whose `schema.MIGRATIONS` the store applies, in pipeline order.

@@ -21,7 +21,8 @@ DEFAULT_WORKSPACE = "storytrace-data"
 
 _PAGE_COLUMNS = (
     "id, url, raw, raw_format, source, meta, given_title, given_published, given_outlet, "
-    "given_lang, text, title, published, author, outlet, lang, genre, credits, site_name"
+    "given_lang, text, title, published, published_month, author, outlet, lang, genre, "
+    "credits, site_name"
 )
 
 
@@ -197,6 +198,7 @@ def page_from_row(row: sqlite3.Row) -> Page:
         text=row["text"],
         title=row["title"],
         published=row["published"],
+        published_month=row["published_month"],
         author=row["author"],
         outlet=row["outlet"],
         lang=row["lang"],
