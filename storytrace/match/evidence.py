@@ -48,6 +48,7 @@ class PageText:
     sentence_vecs: np.ndarray | None = None  # first sentences only, see SENTENCES_EMBEDDED
     vector: np.ndarray | None = None  # the page (lead) vector
     headlines: frozenset[str] = frozenset()  # long headline and URL slug (headline.py)
+    outlet: str | None = None
 
     @classmethod
     def from_text(cls, page_id: str, lang: str | None, text: str) -> PageText:
@@ -218,6 +219,13 @@ def shared_quotes(quotes: list[str], other: PageText) -> list[str]:
     return [quote for quote in quotes if quote in body]
 
 
+def _same_headline(a: PageText, b: PageText) -> bool:
+    """One long headline or URL slug on pages of two outlets. Within one outlet it is not
+    evidence: a site whose pages all carry its name and motto as their title would have
+    every page share a headline (its URL variants share their text anyway)."""
+    return bool(a.headlines & b.headlines) and not (a.outlet and a.outlet == b.outlet)
+
+
 def pair_evidence(a: PageText, b: PageText) -> dict:
     """All evidence for one pair, as JSON-ready numbers.
 
@@ -272,6 +280,6 @@ def pair_evidence(a: PageText, b: PageText) -> dict:
         else 0.0,
         "shared_quotes": shared_quotes(short.quotes, long_)[:5] if alignment and not cross else [],
         "lead_cosine": round(lead_cosine, 3) if lead_cosine is not None else None,
-        "same_headline": bool(a.headlines & b.headlines),
+        "same_headline": _same_headline(a, b),
         "shorter": short.id,
     }

@@ -5,7 +5,8 @@ slug from it ("/les-separatistes-du-nord-du-mali-disent-avoir-tue-84-..."). A lo
 headline written the same way twice is rarely a coincidence, so it finds the copies that
 share too little text to be found otherwise: a teaser page that carries only the
 headline and a lead. Slugs and headlines are compared as transliterated ASCII words, as
-slugs spell them, so a slug can match a slug or a headline.
+slugs spell them, so a slug can match a slug or a headline. Only pages of two outlets
+count (`evidence._same_headline`): one site's pages may all share a title.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def text_unit(page: Page) -> PageText:
     """The matcher's view of a page (sentences, shingles, numbers, quotes)."""
     text = page_text(page)
     unit = PageText.from_text(page.id, page_lang(page, text), text)
-    unit.headlines = headlines(page.url, page.title)
+    unit.headlines, unit.outlet = headlines(page.url, page.title), page.outlet
     return unit
 
 
