@@ -78,7 +78,7 @@ def classify(ev: dict) -> tuple[str, float]:
     if ev["cross_language"]:
         return _classify_cross_language(ev)
     probability = same_language_probability(ev)
-    overriding = ev["copied_sentences"] >= LINK_COPIED_SENTENCES or _same_headline(ev)
+    overriding = ev["copied_sentences"] >= LINK_COPIED_SENTENCES or _headline_link(ev)
     if overriding:
         probability = max(probability, LINK_PROBABILITY)
     if probability < LINK_PROBABILITY or (_retold(ev) and not overriding):
@@ -87,7 +87,8 @@ def classify(ev: dict) -> tuple[str, float]:
     return (VERBATIM if copied else REWRITE), probability
 
 
-def _same_headline(ev: dict) -> bool:
+def _headline_link(ev: dict) -> bool:
+    """One long headline or URL slug on two outlets' pages that share some text."""
     return bool(ev.get("same_headline")) and ev["same_words"] >= HEADLINE_MIN_SAME_WORDS
 
 
@@ -136,12 +137,12 @@ def checks(ev: dict) -> list[str]:
         f"{'pass' if copied >= LINK_COPIED_SENTENCES else 'no override'}: {copied} long "
         f"sentence(s) copied word for word ({LINK_COPIED_SENTENCES} link the pair whatever "
         "the probability)",
-        f"{'pass' if _same_headline(ev) else 'no override'}: "
+        f"{'pass' if _headline_link(ev) else 'no override'}: "
         + ("the same long headline or URL slug" if ev.get("same_headline") else "no long "
            "headline or URL slug in common")
         + f" (links the pair when {HEADLINE_MIN_SAME_WORDS:.0%} of 3-grams are shared)",
     ]
-    if _retold(ev) and copied < LINK_COPIED_SENTENCES and not _same_headline(ev):
+    if _retold(ev) and copied < LINK_COPIED_SENTENCES and not _headline_link(ev):
         found.append(
             f"fail: under {REWRITE_MIN_SAME_WORDS:.0%} of 3-grams shared and over "
             f"{REWRITE_MAX_REWORDED:.0%} of aligned words changed: retold, not rewritten"
