@@ -230,3 +230,25 @@ def test_short_latin1_spanish_is_not_read_as_central_european(tmp_path):
     (tmp_path / "es.txt").write_bytes(text.encode("latin-1"))
     ws, _ = ingest(tmp_path, tmp_path / "es.txt")
     assert ws.page("es").raw == text
+
+
+def test_a_workspace_of_an_older_version_reads_before_and_after_its_upgrade(tmp_path):
+    """Opened read-only (the explorer, `trace`), a workspace made before a page column
+    existed is not migrated: its pages read with the new field None. The next command
+    that writes adds the column."""
+    page = tmp_path / "p.txt"
+    page.write_text(" date 2024-08 Les séparatistes armés du nord du Mali. " * 5, "utf-8")
+    ws = Workspace.open(tmp_path / "ws")
+    ingest_paths(ws, [page])
+    with ws.transaction() as conn:  # as storytrace 0.4 left it
+        conn.execute("ALTER TABLE pages DROP COLUMN published_month")
+        conn.execute("DELETE FROM migrations WHERE name = 'core-003-published-month'")
+    ws.close()
+    old = Workspace.open(tmp_path / "ws", read_only=True)
+    (read,) = old.pages()
+    assert read.id == "p" and read.published_month is None and old.page("p") == read
+    old.close()
+    upgraded = Workspace.open(tmp_path / "ws")
+    assert upgraded.page("p").published_month is None
+    assert "published_month" in upgraded.page_columns
+    upgraded.close()

@@ -20,9 +20,9 @@ DB_NAME = "storytrace.db"
 DEFAULT_WORKSPACE = "storytrace-data"
 
 _PAGE_COLUMNS = (
-    "id, url, raw, raw_format, source, meta, given_title, given_published, given_outlet, "
-    "given_lang, text, title, published, published_month, author, outlet, lang, genre, "
-    "credits, site_name"
+    "id", "url", "raw", "raw_format", "source", "meta", "given_title", "given_published",
+    "given_outlet", "given_lang", "text", "title", "published", "published_month", "author",
+    "outlet", "lang", "genre", "credits", "site_name",
 )
 
 
@@ -37,6 +37,7 @@ class Workspace:
         self.path = path
         self.conn = conn
         self.read_only = read_only
+        self._page_columns: str | None = None
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_WORKSPACE, read_only: bool = False) -> Workspace:
@@ -140,13 +141,23 @@ class Workspace:
 
     # Pages -----------------------------------------------------------------------------
 
+    @property
+    def page_columns(self) -> str:
+        """The page columns this workspace has: a workspace opened read-only is not
+        migrated, so one made by an older storytrace lacks the newer columns (read as
+        None) until a command that writes opens it."""
+        if self._page_columns is None:
+            present = {row[1] for row in self.conn.execute("PRAGMA table_info(pages)")}
+            self._page_columns = ", ".join(c for c in _PAGE_COLUMNS if c in present)
+        return self._page_columns
+
     def page_ids(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT id FROM pages ORDER BY seq")]
 
     def pages(self, ids: Iterable[str] | None = None) -> Iterator[Page]:
         """Pages in ingest order (all, or those whose id is in `ids`)."""
         if ids is None:
-            rows = self.conn.execute(f"SELECT {_PAGE_COLUMNS} FROM pages ORDER BY seq")
+            rows = self.conn.execute(f"SELECT {self.page_columns} FROM pages ORDER BY seq")
             for row in rows:
                 yield page_from_row(row)
             return
@@ -155,14 +166,14 @@ class Workspace:
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT {_PAGE_COLUMNS} FROM pages WHERE id IN ({marks}) ORDER BY seq", chunk
+                f"SELECT {self.page_columns} FROM pages WHERE id IN ({marks}) ORDER BY seq", chunk
             ).fetchall()
             for row in rows:
                 yield page_from_row(row)
 
     def page(self, page_id: str) -> Page | None:
         row = self.conn.execute(
-            f"SELECT {_PAGE_COLUMNS} FROM pages WHERE id = ?", (page_id,)
+            f"SELECT {self.page_columns} FROM pages WHERE id = ?", (page_id,)
         ).fetchone()
         return page_from_row(row) if row else None
 
@@ -184,27 +195,29 @@ class Workspace:
 
 
 def page_from_row(row: sqlite3.Row) -> Page:
+    """A Page from a `pages` row; a column the workspace lacks yet reads as None."""
+    value = dict(zip(row.keys(), row, strict=True))
     return Page(
-        id=row["id"],
-        url=row["url"],
-        raw=row["raw"],
-        raw_format=row["raw_format"],
-        source=row["source"],
-        meta=json.loads(row["meta"] or "{}"),
-        given_title=row["given_title"],
-        given_published=row["given_published"],
-        given_outlet=row["given_outlet"],
-        given_lang=row["given_lang"],
-        text=row["text"],
-        title=row["title"],
-        published=row["published"],
-        published_month=row["published_month"],
-        author=row["author"],
-        outlet=row["outlet"],
-        lang=row["lang"],
-        genre=row["genre"],
-        credits=json.loads(row["credits"] or "[]"),
-        site_name=row["site_name"],
+        id=value["id"],
+        url=value["url"],
+        raw=value["raw"],
+        raw_format=value["raw_format"],
+        source=value["source"],
+        meta=json.loads(value["meta"] or "{}"),
+        given_title=value["given_title"],
+        given_published=value["given_published"],
+        given_outlet=value["given_outlet"],
+        given_lang=value["given_lang"],
+        text=value["text"],
+        title=value["title"],
+        published=value["published"],
+        published_month=value.get("published_month"),
+        author=value["author"],
+        outlet=value["outlet"],
+        lang=value["lang"],
+        genre=value["genre"],
+        credits=json.loads(value["credits"] or "[]"),
+        site_name=value["site_name"],
     )
 
 
