@@ -22,6 +22,7 @@ from warcio.warcwriter import WARCWriter
 
 from storytrace.ingest import ingest_paths
 from storytrace.store import Workspace
+from storytrace.store.export import page_rows
 
 ARTICLE = (
     "The river authority of Valdoria announced on Tuesday that water rationing will begin "
@@ -247,6 +248,7 @@ def test_a_workspace_of_an_older_version_reads_before_and_after_its_upgrade(tmp_
     old = Workspace.open(tmp_path / "ws", read_only=True)
     (read,) = old.pages()
     assert read.id == "p" and read.published_month is None and old.page("p") == read
+    assert next(page_rows(old))["published_month"] is None
     old.close()
     upgraded = Workspace.open(tmp_path / "ws")
     assert upgraded.page("p").published_month is None
