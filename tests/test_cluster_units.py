@@ -126,15 +126,16 @@ def test_narrative_numbers_survive_growth_and_renumbering():
 
 
 def test_lone_translation_finds_its_story_by_date():
-    """`ar` (cosine 0.8 to the story of `b` and `c`, same day) has a nearer neighbour `d`
-    of another month, so the text search alone never shows it that story; the second
-    look also sees the stories of its day and puts it there."""
-    day = 738_000
-    far = (0.8 * 0.9 - 0.6 * (1 - 0.9**2) ** 0.5, 0.6 * 0.9 + 0.8 * (1 - 0.9**2) ** 0.5, 0)
+    """`ar` (cosine 0.86 to the story of `b` and `c`, same day, a typical translation) has
+    a nearer neighbour `d` of another month, so the text search alone never shows it that
+    story; the second look also sees the stories of its day and puts it there."""
+    day, a = 738_000, 0.86
+    ar = (a, (1 - a**2) ** 0.5, 0)
+    far = (a * 0.9 - ar[1] * (1 - 0.9**2) ** 0.5, ar[1] * 0.9 + a * (1 - 0.9**2) ** 0.5, 0)
     units = [
         _unit("b", [1, 0, 0], "en", day),
         _unit("c", [1, 0.01, 0], "en", day),
-        _unit("ar", [0.8, 0.6, 0], "ar", day),
+        _unit("ar", list(ar), "ar", day),
         _unit("d", list(far), "en", day + 100),
     ]
     clusterer = StoryClusterer(3, StoryParams(neighbours=1))
@@ -143,3 +144,26 @@ def test_lone_translation_finds_its_story_by_date():
     alone = StoryClusterer(3, StoryParams(neighbours=1, day_window=-1))  # an empty day index
     alone.add(units)
     assert alone.story_of["ar"] != alone.story_of["b"]
+
+
+def test_a_crowded_day_is_no_evidence_of_one_story():
+    """Twelve families of one day about twelve things (cosine 0.8 to each other, as
+    pages of different narratives score on dev) stay twelve stories: with the full
+    same-day bonus they made one. Two of them alone that day still share the bonus:
+    a translation at 0.86 joins its story."""
+    dim, day = 13, 738_000
+    crowd = []
+    for i in range(12):
+        vec = np.zeros(dim)
+        vec[0], vec[i + 1] = 0.8**0.5, 0.2**0.5
+        crowd.append(_unit(f"u{i:02d}", list(vec), "en", day))
+    clusterer = StoryClusterer(dim)
+    clusterer.add(crowd)
+    assert len(clusterer.stories) == 12
+    full_bonus = StoryClusterer(dim, StoryParams(crowd=100, time_bonus_min_text=0.0))
+    full_bonus.add(crowd)
+    assert len(full_bonus.stories) == 1
+    pair = [_unit("en", [1, 0], "en", day), _unit("ar", [0.86, (1 - 0.86**2) ** 0.5], "ar", day)]
+    quiet = StoryClusterer(2)
+    quiet.add(pair)
+    assert len(quiet.stories) == 1
