@@ -187,15 +187,17 @@ class StoryClusterer:
         """Second look for families left alone: when one arrived first, the stories that
         grew after it may now clear the threshold that its first neighbours did not. Stories
         dated within `day_window` of the family are candidates too, found or not by the
-        text search: a translation often scores too low to be among the nearest neighbours
-        of its story, while its date is the same."""
+        text search, on a day that is not crowded: a translation often scores too low to
+        be among the nearest neighbours of its story, while its date is the same. (On a
+        crowded day the time bonus is too small to lift a story the text search did not
+        find, and every story of the day would be scored for every lone family.)"""
         alone = [u for u in ordered if len(self.stories[self.story_of[u.id]].units) == 1]
         by_day = self._stories_by_day() if alone else {}
         for unit, rows in zip(alone, self._search(alone), strict=True):
             own = self.story_of[unit.id]
             if len(self.stories[own].units) > 1:
                 continue  # another family joined it in this pass
-            same_time = by_day.get(unit.day, []) if unit.day is not None else []
+            same_time = by_day.get(unit.day, []) if self._quiet_day(unit.day) else []
             candidates = dict.fromkeys([*self._stories_of(rows), *same_time])
             scored = [
                 (self._score_unit(unit, self.stories[s]), s)
@@ -376,6 +378,9 @@ class StoryClusterer:
         if not bonus:
             return -penalty
         return self.params.time_bonus * closeness * self._uncrowded(first, last) - penalty
+
+    def _quiet_day(self, day: int | None) -> bool:
+        return day is not None and self._uncrowded(day, day) >= 1.0
 
     def _uncrowded(self, first: int, last: int) -> float:
         """1 when at most `crowd` dated families fall within `day_window` of these dates,
