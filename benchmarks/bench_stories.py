@@ -55,7 +55,7 @@ def generate_units(n_pages: int, seed: int = 0):
         day = int(story_days[story] + rng.integers(0, 4)) if rng.random() < 0.5 else None
         names = frozenset(f"n{story}_{k}" for k in rng.integers(0, 6, 3))
         pages = [f"p{i}_{j}" for j in range(int(sizes[i]))]
-        units.append(Unit(f"f{i}", vectors[i], day, names, pages))
+        units.append(Unit(f"f{i}", vectors[i], day, names, pages=pages))
     return units
 
 
