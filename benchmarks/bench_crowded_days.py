@@ -24,8 +24,9 @@ from storytrace.eval.metrics import bcubed
 from storytrace.eval.runner import load_labels
 from storytrace.store import Workspace
 
-#: Before crowding counted: the full bonus whatever the crowd and the text, merges too.
-FULL_BONUS = StoryParams(crowd=10**9, time_bonus_min_text=0.0)
+#: Before crowding counted: the full bonus whatever the crowd and the text, merges too
+#: (at the merge threshold of then).
+FULL_BONUS = StoryParams(crowd=10**9, time_bonus_min_text=0.0, merge=0.93)
 
 
 class _FullBonusClusterer(StoryClusterer):

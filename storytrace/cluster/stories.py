@@ -36,7 +36,7 @@ class StoryParams:
     docs/decisions/cluster.md)."""
 
     join: float = 0.915  # score a family needs to join a story
-    merge: float = 0.93  # score two stories need to become one
+    merge: float = 0.96  # score two stories need to become one (text, names, no time bonus)
     name_weight: float = 0.05  # bonus for fully shared (idf-weighted) names
     time_bonus: float = 0.25  # bonus for dates on the same day, fading with the gap
     crowd: int = 3  # dated families within day_window that share the full time bonus
