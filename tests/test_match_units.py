@@ -270,6 +270,30 @@ def test_dateline_and_canonical_url_beat_a_longer_amp_or_undated_copy():
     assert families["amp"].relation == "original"
 
 
+NETWORK_FOOTER = (
+    "This article is distributed by our partner network under a syndication agreement and "
+    "may not be reproduced without the written permission of the original publisher.\n\n"
+    "The views expressed by contributors and quoted sources do not necessarily reflect the "
+    "editorial positions of this website or of any of its advertisers and partners.\n\n"
+    "Readers who believe that any information in this report is inaccurate are invited to "
+    "contact the editors through the correction form available on every page of the site."
+)
+
+
+def test_a_footer_shared_by_a_network_of_sites_does_not_link_their_articles():
+    """Three long sentences copied word for word link a pair whatever the score, but
+    only when the first lies in the first half of the shorter page: copies keep the top
+    of their source; a disclaimer every site of a network appends sits at the end."""
+    a = PageText.from_text("a", "en", seed("002") + "\n\n" + NETWORK_FOOTER)
+    b = PageText.from_text("b", "en", seed("003") + "\n\n" + NETWORK_FOOTER)
+    evidence = pair_evidence(a, b)
+    assert evidence["copied_sentences"] == 3
+    assert classify(evidence)[0] == UNRELATED
+    sentences = T.sentences(seed("002"))
+    cut = PageText.from_text("cut", "en", "\n\n".join(sentences[:5]) + "\n\n" + NETWORK_FOOTER)
+    assert classify(pair_evidence(a, cut))[0] == VERBATIM
+
+
 def test_a_month_only_date_ties_with_the_days_of_its_month():
     evidence = pair_evidence(page("003"), page("003"))
     members = {

@@ -29,7 +29,10 @@ DEFAULT_LEAD_COSINE = 0.87
 #: Probability above which a same-language pair is one text.
 LINK_PROBABILITY = 0.5
 #: Long sentences copied word for word that link a pair whatever the shares say (pages
-#: full of captions or menus dilute the shares; no dev negative pair has three).
+#: full of captions or menus dilute the shares; no dev negative pair has three), when the
+#: alignment reaches the first half of the shorter page: a copy keeps its source's top
+#: (news is written top-down and cut from the bottom), while a disclaimer or promotion
+#: that a network of sites appends to every article is copied only at the end.
 LINK_COPIED_SENTENCES = 3
 #: Same-language pages with one long headline or URL slug (headline.py) are one article
 #: when they also share this share of word 3-grams: a teaser carrying a copy's headline
@@ -78,13 +81,20 @@ def classify(ev: dict) -> tuple[str, float]:
     if ev["cross_language"]:
         return _classify_cross_language(ev)
     probability = same_language_probability(ev)
-    overriding = ev["copied_sentences"] >= LINK_COPIED_SENTENCES or _headline_link(ev)
+    overriding = _copied_link(ev) or _headline_link(ev)
     if overriding:
         probability = max(probability, LINK_PROBABILITY)
     if probability < LINK_PROBABILITY or (_retold(ev) and not overriding):
         return UNRELATED, probability
     copied = ev["reworded"] < VERBATIM_MAX_REWORDED
     return (VERBATIM if copied else REWRITE), probability
+
+
+def _copied_link(ev: dict) -> bool:
+    """LINK_COPIED_SENTENCES long sentences copied, the first of them in the first half
+    of the shorter page (evidence stored before `first_copied` existed: anywhere)."""
+    first = ev.get("first_copied", 0)
+    return ev["copied_sentences"] >= LINK_COPIED_SENTENCES and first < min(ev["sentences"]) / 2
 
 
 def _headline_link(ev: dict) -> bool:
@@ -134,15 +144,15 @@ def checks(ev: dict) -> list[str]:
         _check(probability >= LINK_PROBABILITY,
                f"one-text probability {probability:.2f} from shared 3-grams, alignment, order, "
                f"quotes and lead similarity (needs {LINK_PROBABILITY:.2f})"),
-        f"{'pass' if copied >= LINK_COPIED_SENTENCES else 'no override'}: {copied} long "
+        f"{'pass' if _copied_link(ev) else 'no override'}: {copied} long "
         f"sentence(s) copied word for word ({LINK_COPIED_SENTENCES} link the pair whatever "
-        "the probability)",
+        "the probability when the first is in the first half of the shorter page)",
         f"{'pass' if _headline_link(ev) else 'no override'}: "
         + ("the same long headline or URL slug" if ev.get("same_headline") else "no long "
            "headline or URL slug in common")
         + f" (links the pair when {HEADLINE_MIN_SAME_WORDS:.0%} of 3-grams are shared)",
     ]
-    if _retold(ev) and copied < LINK_COPIED_SENTENCES and not _headline_link(ev):
+    if _retold(ev) and not (_copied_link(ev) or _headline_link(ev)):
         found.append(
             f"fail: under {REWRITE_MIN_SAME_WORDS:.0%} of 3-grams shared and over "
             f"{REWRITE_MAX_REWORDED:.0%} of aligned words changed: retold, not rewritten"

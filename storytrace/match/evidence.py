@@ -247,6 +247,11 @@ def pair_evidence(a: PageText, b: PageText) -> dict:
     else:
         alignment, n_short = [], len(short.sentences)
     n_short = max(n_short, 1)
+    copied = [] if cross else [
+        i
+        for i, _, sim in alignment
+        if sim >= COPIED_SENTENCE and T.word_count(short.sentences[i]) >= COPIED_MIN_WORDS
+    ]
     lead_cosine = (
         float(a.vector @ b.vector) if a.vector is not None and b.vector is not None else None
     )
@@ -260,12 +265,8 @@ def pair_evidence(a: PageText, b: PageText) -> dict:
         "aligned": round(len(alignment) / n_short, 3),
         "aligned_pairs": [[i, j] for i, j, _ in alignment],
         "aligned_to_merged": merged,
-        "copied_sentences": sum(
-            sim >= COPIED_SENTENCE and T.word_count(short.sentences[i]) >= COPIED_MIN_WORDS
-            for i, _, sim in alignment
-        )
-        if not cross
-        else 0,
+        "copied_sentences": len(copied),
+        "first_copied": min(copied) if copied else None,
         "aligned_similarity": round(float(np.mean([s for *_, s in alignment])), 3)
         if alignment
         else 0.0,
