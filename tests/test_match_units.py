@@ -79,7 +79,7 @@ def test_headline_forms_are_long_slugs_and_titles_in_ascii_words():
 
 def test_a_shared_headline_links_only_pages_that_share_some_text():
     a, b = page("001"), page("002")  # separate reports of one narrative
-    a.headlines = b.headlines = headlines(None, "Russia builds its military foothold in Libya")
+    a.headlines = b.headlines = headlines(None, "Russia quietly builds its military foothold in eastern Libya")
     evidence = pair_evidence(a, b)
     assert evidence["same_headline"] and evidence["same_words"] < 0.1
     assert classify(evidence)[0] == UNRELATED

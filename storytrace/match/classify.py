@@ -37,7 +37,7 @@ LINK_COPIED_SENTENCES = 3
 #: Same-language pages with one long headline or URL slug (headline.py) are one article
 #: when they also share this share of word 3-grams: a teaser carrying a copy's headline
 #: and a lead of two sentences shares too little text for the score, and two separate
-#: reports rarely get the same six-word headline.
+#: reports rarely get the same eight-word headline.
 HEADLINE_MIN_SAME_WORDS = 0.1
 #: Verbatim: under this share of the words in kept sentences were changed ("a few
 #: words"); dev verbatim pairs have a median of 0.02, rewrites 0.26.
