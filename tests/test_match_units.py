@@ -79,7 +79,8 @@ def test_headline_forms_are_long_slugs_and_titles_in_ascii_words():
 
 def test_a_shared_headline_links_only_pages_that_share_some_text():
     a, b = page("001"), page("002")  # separate reports of one narrative
-    a.headlines = b.headlines = headlines(None, "Russia quietly builds its military foothold in eastern Libya")
+    headline = "Russia quietly builds its military foothold in eastern Libya"
+    a.headlines = b.headlines = headlines(None, headline)
     evidence = pair_evidence(a, b)
     assert evidence["same_headline"] and evidence["same_words"] < 0.1
     assert classify(evidence)[0] == UNRELATED
@@ -151,6 +152,13 @@ def test_weak_link_between_pages_months_apart_is_not_followed():
     assert family_count(VERBATIM, 0.65, months_apart) == 1  # a repost months later
     assert family_count(REWRITE, 0.65, ("2024-01-15", "2024-01-18")) == 1
     assert family_count(REWRITE, 0.65, ("2024-01-15", None)) == 1
+    # a month-only date counts by its nearest day: May is months after Jan 15...
+    month = {"a": Member(id="a", published="2024-01-15"), "b": Member(id="b")}
+    month["b"].published_month = "2024-05"
+    weak = [Link("a", "b", REWRITE, 0.65, evidence)]
+    assert len({f.family for f in build_families(month, weak).values()}) == 2
+    month["b"].published_month = "2024-02"  # ...February may be two weeks after it
+    assert len({f.family for f in build_families(month, weak).values()}) == 1
 
 
 def test_acronym_credit_names_the_agency_and_copies_share_the_source_language():

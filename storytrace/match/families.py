@@ -27,6 +27,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -138,11 +139,12 @@ class _Clusters:
 
 
 def _stale(link: Link, members: dict[str, Member]) -> bool:
-    """A weak rewrite or translation link between pages published months apart."""
+    """A weak rewrite or translation link between pages published months apart (a
+    month-only date counts by its nearest day)."""
     if link.relation == VERBATIM or link.score >= STALE_LINK_SCORE:
         return False
-    days = [day_number(members[link.a].published), day_number(members[link.b].published)]
-    return None not in days and abs(days[0] - days[1]) > MAX_COPY_GAP_DAYS
+    a, b = day_span(members[link.a]), day_span(members[link.b])
+    return bool(a and b) and max(b[0] - a[1], a[0] - b[1]) > MAX_COPY_GAP_DAYS
 
 
 def standing(links: list[Link]) -> list[Link]:
@@ -280,26 +282,34 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
     return max(group, key=evidence)
 
 
-def _date_spans(group: list[Member]) -> dict[str, tuple[str, str]]:
-    """First and last day (ISO) each member can have been published.
+def day_span(member: Member) -> tuple[int, int] | None:
+    """First and last day (ordinals) the member can have been published: one day, or
+    the days of its month when only the month is known."""
+    if member.published:
+        day = day_number(member.published)
+        return (day, day) if day else None
+    first = day_number(f"{member.published_month}-01") if member.published_month else None
+    if first is None:
+        return None
+    following = date.fromordinal(first + 31).replace(day=1).toordinal()
+    return first, following - 1
 
-    A day is a span of one day. A month-only date spans its month, and counts only when
-    some member is dated to the day: it then ties with the days of its month, or is
-    certainly earlier or later. Alone against undated pages it is not made the earliest
-    page, as a dated page is: a month places a page too loosely to outrank the
-    dateline or credits of an undated one.
+
+def _date_spans(group: list[Member]) -> dict[str, tuple[int, int]]:
+    """Publication spans of the members that take part in the date evidence.
+
+    A month-only date counts only when some member is dated to the day: it then ties
+    with the days of its month, or is certainly earlier or later. Alone against undated
+    pages it is not made the earliest page, as a dated page is: a month places a page
+    too loosely to outrank the dateline or credits of an undated one.
     """
-    spans = {m.id: (m.published, m.published) for m in group if m.published}
-    if spans:
-        spans.update(
-            (m.id, (f"{m.published_month}-01", f"{m.published_month}-31"))
-            for m in group
-            if not m.published and m.published_month
-        )
-    return spans
+    spans = {m.id: span for m in group if (span := day_span(m))}
+    if any(m.published for m in group if m.id in spans):
+        return spans
+    return {}
 
 
-def _date_rank(member_id: str, spans: dict[str, tuple[str, str]]) -> int:
+def _date_rank(member_id: str, spans: dict[str, tuple[int, int]]) -> int:
     """-1 when another member was certainly published before this one, 0 undated, else 1
     (with exact dates: the earliest member or members)."""
     span = spans.get(member_id)
