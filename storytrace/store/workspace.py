@@ -195,30 +195,12 @@ class Workspace:
 
 
 def page_from_row(row: sqlite3.Row) -> Page:
-    """A Page from a `pages` row; a column the workspace lacks yet reads as None."""
+    """A Page from a `pages` row of `_PAGE_COLUMNS` (the Page fields); a column the
+    workspace lacks yet keeps the field's default."""
     value = dict(zip(row.keys(), row, strict=True))
-    return Page(
-        id=value["id"],
-        url=value["url"],
-        raw=value["raw"],
-        raw_format=value["raw_format"],
-        source=value["source"],
-        meta=json.loads(value["meta"] or "{}"),
-        given_title=value["given_title"],
-        given_published=value["given_published"],
-        given_outlet=value["given_outlet"],
-        given_lang=value["given_lang"],
-        text=value["text"],
-        title=value["title"],
-        published=value["published"],
-        published_month=value.get("published_month"),
-        author=value["author"],
-        outlet=value["outlet"],
-        lang=value["lang"],
-        genre=value["genre"],
-        credits=json.loads(value["credits"] or "[]"),
-        site_name=value["site_name"],
-    )
+    value["meta"] = json.loads(value["meta"] or "{}")
+    value["credits"] = json.loads(value["credits"] or "[]")
+    return Page(**value)
 
 
 def _split_sql(script: str) -> list[str]:
