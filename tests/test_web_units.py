@@ -113,3 +113,22 @@ def test_word_diff_of_chinese_text_marks_the_changed_characters_only():
     )
     changed = [(p["op"], p["text"]) for p in parts if p["op"] != "equal"]
     assert changed == [("insert", "本"), ("delete", "指挥官"), ("insert", "强人")]
+
+
+def test_page_view_shows_a_month_only_date_also_in_an_older_workspace(tmp_path):
+    from storytrace.engine.pipeline import run_stages
+    from storytrace.ingest import ingest_paths
+    from storytrace.store import Workspace
+    from storytrace.web.db import Database
+    from storytrace.web.queries import page
+
+    text = tmp_path / "m.txt"
+    text.write_text(" date 2024-08 Les séparatistes armés du nord du Mali affirment. " * 4, "utf-8")
+    with Workspace.open(tmp_path / "ws") as ws:
+        ingest_paths(ws, [text])
+        run_stages(ws, stages=("clean",))
+    found = page(Database(tmp_path / "ws"), "m")
+    assert (found["published"], found["published_month"]) == (None, "2024-08")
+    with Workspace.open(tmp_path / "ws") as ws, ws.transaction() as conn:  # as 0.4 left it
+        conn.execute("ALTER TABLE pages DROP COLUMN published_month")
+    assert page(Database(tmp_path / "ws"), "m")["published_month"] is None

@@ -328,8 +328,10 @@ def page_summary(db: Database, page_id: str) -> dict | None:
 def page(db: Database, page_id: str, with_raw: bool = False) -> dict | None:
     """One page: clean text, metadata, and where it sits (family, story, actors, quotes)."""
     raw = ", raw" if with_raw else ""
+    month = "published_month" if "published_month" in db.ws.page_columns else "NULL"
     row = db.one(
-        "SELECT id, url, source, raw_format, title, published, author, outlet, lang, genre,"
+        f"SELECT id, url, source, raw_format, title, published, {month} AS published_month,"
+        " author, outlet, lang, genre,"
         f" credits, site_name, text, meta, cleaned{raw} FROM pages WHERE id = ?",
         [page_id],
     )
