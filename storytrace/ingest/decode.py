@@ -33,6 +33,25 @@ _MOJIBAKE_HINT = re.compile(
 )
 #: Fewer words than this after stripping markup: nothing worth analysing.
 MIN_WORDS = 8
+#: A page this short (visible words) that says it is an error ("page not found") is the
+#: error, not an article; a longer page may be an article about one.
+ERROR_PAGE_MAX_WORDS = 80
+#: What error pages say, in the languages of the labeled corpora and a few more. Crawls
+#: keep them (a moved URL, a removed story); left in, every site's "page not found"
+#: became one family of verbatim copies and one story.
+ERROR_PAGE = re.compile(
+    r"\b(?:page|file) (?:was )?not found\b|\berror 404\b|\b404 (?:error|not found)\b"
+    r"|\bpage (?:you (?:are|were|'re) looking for|you requested|(?:can't|cannot|could not)"
+    r" be found|(?:does not|doesn't) exist|is no longer available)"
+    r"|\bthat page can(?:'|’)?t be found|\bnothing was found at this location"
+    r"|page introuvable|page non trouvée|erreur 404|la page que vous (?:cherchez|recherchez)"
+    r"|página no encontrada|no se (?:ha )?encontr(?:ó|ado) la página|página não encontrada"
+    r"|seite (?:wurde )?nicht gefunden|fehler 404|pagina non trovata"
+    r"|страница не найдена|ошибка 404|sayfa bulunamadı"
+    r"|الصفحة (?:المطلوبة )?غير موجودة|لم يتم العثور على الصفحة|خطأ 404"
+    r"|页面不存在|找不到(?:该)?页面|页面未找到",
+    re.IGNORECASE,
+)
 
 
 class DecodeError(ValueError):
@@ -143,7 +162,7 @@ def visible_words(text: str, is_html: bool) -> int:
 
 
 def check_substance(text: str, is_html: bool) -> None:
-    """Reject empty and near-empty pages with a reason."""
+    """Reject empty, near-empty and error pages ("page not found") with a reason."""
     if not text.strip():
         raise DecodeError("empty", "The page has no text.")
     words = visible_words(text, is_html)
@@ -152,6 +171,13 @@ def check_substance(text: str, is_html: bool) -> None:
             "near_empty",
             f"The page has only {words} word(s) of text (fewer than {MIN_WORDS}); "
             "it was probably captured before it loaded.",
+        )
+    error = ERROR_PAGE.search(_TAGS.sub(" ", text) if is_html else text)
+    if error and words <= ERROR_PAGE_MAX_WORDS:
+        raise DecodeError(
+            "error_page",
+            f"The page is an error message (\"{error.group(0)}\"), not an article: the URL "
+            "moved or the story was removed; recrawl it or drop it from the input.",
         )
 
 
