@@ -130,6 +130,7 @@ def test_every_rejection_reason(tmp_path):
         "Oops! That page can't be found. It looks like nothing was found at this location."
     )
     (data / "gone-ar.txt").write_text("عذراً، الصفحة المطلوبة غير موجودة. ربما تم نقلها أو حذفها.")
+    (data / "blocked.txt").write_text("Please enable JavaScript to continue. Are you a robot?")
     (data / "about-404.txt").write_text("Page not found: " + ARTICLE * 4)  # long: kept
     (data / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     (data / "huge.txt").write_text(ARTICLE * 50)
@@ -142,7 +143,7 @@ def test_every_rejection_reason(tmp_path):
     ws, summary = ingest(tmp_path, data, max_bytes=5000)
     assert summary.ingested == 2
     assert dict(summary.rejected) == {
-        "empty": 1, "near_empty": 1, "error_page": 2, "binary": 1, "too_large": 1,
+        "empty": 1, "near_empty": 1, "error_page": 3, "binary": 1, "too_large": 1,
         "unknown_format": 1, "bad_json": 2, "no_text": 1, "no_id": 1, "truncated": 1,
     }
     # Every reject carries a sentence saying what to do.

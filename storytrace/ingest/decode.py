@@ -36,9 +36,10 @@ MIN_WORDS = 8
 #: A page this short (visible words) that says it is an error ("page not found") is the
 #: error, not an article; a longer page may be an article about one.
 ERROR_PAGE_MAX_WORDS = 80
-#: What error pages say, in the languages of the labeled corpora and a few more. Crawls
-#: keep them (a moved URL, a removed story); left in, every site's "page not found"
-#: became one family of verbatim copies and one story.
+#: What error pages say, in the languages of the labeled corpora and a few more, and what
+#: a bot check or paywall says instead of the article. Crawls keep them (a moved URL, a
+#: removed story, a blocked crawler); left in, every site's "page not found" became one
+#: family of verbatim copies and one story.
 ERROR_PAGE = re.compile(
     r"\b(?:page|file) (?:was )?not found\b|\berror 404\b|\b404 (?:error|not found)\b"
     r"|\bpage (?:you (?:are|were|'re) looking for|you requested|(?:can't|cannot|could not)"
@@ -49,7 +50,11 @@ ERROR_PAGE = re.compile(
     r"|seite (?:wurde )?nicht gefunden|fehler 404|pagina non trovata"
     r"|страница не найдена|ошибка 404|sayfa bulunamadı"
     r"|الصفحة (?:المطلوبة )?غير موجودة|لم يتم العثور على الصفحة|خطأ 404"
-    r"|页面不存在|找不到(?:该)?页面|页面未找到",
+    r"|页面不存在|找不到(?:该)?页面|页面未找到"
+    # bot checks and paywalls served instead of the article
+    r"|\bplease (?:enable|turn on) javascript\b|\bverify (?:that )?you are (?:a )?human\b"
+    r"|\bare you a robot\b|\bsubscribe to (?:continue|keep) reading\b"
+    r"|\bto continue reading,? (?:please )?(?:log ?in|sign in|subscribe)",
     re.IGNORECASE,
 )
 
@@ -176,8 +181,9 @@ def check_substance(text: str, is_html: bool) -> None:
     if error and words <= ERROR_PAGE_MAX_WORDS:
         raise DecodeError(
             "error_page",
-            f"The page is an error message (\"{error.group(0)}\"), not an article: the URL "
-            "moved or the story was removed; recrawl it or drop it from the input.",
+            f"The page is an error, bot-check or paywall message (\"{error.group(0)}\"), not "
+            "an article: recrawl the URL (with a crawler that runs JavaScript or logs in, if "
+            "that is what it asks) or drop it from the input.",
         )
 
 
