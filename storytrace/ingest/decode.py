@@ -177,8 +177,10 @@ def check_substance(text: str, is_html: bool) -> None:
             f"The page has only {words} word(s) of text (fewer than {MIN_WORDS}); "
             "it was probably captured before it loaded.",
         )
+    if words > ERROR_PAGE_MAX_WORDS:
+        return
     error = ERROR_PAGE.search(_TAGS.sub(" ", text) if is_html else text)
-    if error and words <= ERROR_PAGE_MAX_WORDS:
+    if error:
         raise DecodeError(
             "error_page",
             f"The page is an error, bot-check or paywall message (\"{error.group(0)}\"), not "
