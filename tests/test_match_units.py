@@ -133,6 +133,9 @@ def test_long_page_quoting_two_articles_does_not_merge_them():
     members = {i: Member(id=i, lang="en") for i in ("002", "003", "digest")}
     families = build_families(members, links)
     assert families["002"].family != families["003"].family
+    # the digest is a third text, not a copy of whichever article linked first
+    assert families["digest"].family not in (families["002"].family, families["003"].family)
+    assert families["digest"].relation == "original"
 
 
 def test_weak_link_between_pages_months_apart_is_not_followed():

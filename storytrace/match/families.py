@@ -6,7 +6,8 @@ within days; a later report reuses background sentences). And a long page that c
 two different shorter texts (a digest, a page quoting two articles) must not join their
 families. Every link where the shorter page covers only part of the
 longer one remembers which sentences of the long page it covers; a second such link into
-the same long page from another family is refused unless it covers the same region.
+the same long page from another family is refused unless it covers the same region, and
+the long page, a digest of several texts, then joins none of them.
 
 The original is chosen from evidence a reader would accept, in this order of weight:
 credits naming another member's outlet ("Source: Asharq Al-Awsat", or "... told Asharq
@@ -106,6 +107,7 @@ class _Clusters:
     def __init__(self, ids: list[str]):
         self.parent = {i: i for i in ids}
         self.regions: dict[str, list[tuple[str, frozenset[int]]]] = {}
+        self.digests: set[str] = set()  # long pages that a refused partial link pointed into
 
     def find(self, x: str) -> str:
         while self.parent[x] != x:
@@ -119,6 +121,7 @@ class _Clusters:
             return True
         partial = partial_region(link)
         if partial and not self._region_allowed(partial, link):
+            self.digests.add(partial[0])
             return False
         self.parent[max(ra, rb)] = min(ra, rb)
         if partial:
@@ -158,15 +161,22 @@ def standing(links: list[Link]) -> list[Link]:
 
 
 def build_families(members: dict[str, Member], links: list[Link]) -> dict[str, Assignment]:
-    """Assign every page in `members` to a family; singletons are their own original."""
+    """Assign every page in `members` to a family; singletons are their own original.
+
+    A page that holds parts of two different texts (the hub guard refused one of them)
+    is a digest, not a copy: its partial links are dropped and it joins neither family,
+    rather than being counted a copy of whichever text linked first.
+    """
     ids = sorted(members)
-    clusters = _Clusters(ids)
-    accepted: list[Link] = []
-    for link in sorted(standing(links), key=lambda lk: (-lk.score, lk.a, lk.b)):
-        if link.a not in members or link.b not in members or _stale(link, members):
-            continue
-        if clusters.try_link(link):
-            accepted.append(link)
+    usable = [
+        link
+        for link in sorted(standing(links), key=lambda lk: (-lk.score, lk.a, lk.b))
+        if link.a in members and link.b in members and not _stale(link, members)
+    ]
+    clusters, accepted = _link(ids, usable)
+    while clusters.digests:  # links into a digest are gone, so each round finds new ones
+        usable = [lk for lk in usable if not _into_digest(lk, clusters.digests)]
+        clusters, accepted = _link(ids, usable)
     groups: dict[str, list[str]] = {}
     for page_id in ids:
         groups.setdefault(clusters.find(page_id), []).append(page_id)
@@ -177,6 +187,17 @@ def build_families(members: dict[str, Member], links: list[Link]) -> dict[str, A
     for root, group in groups.items():
         result.update(_assign_family([members[i] for i in group], links_by_root.get(root, [])))
     return result
+
+
+def _link(ids: list[str], links: list[Link]) -> tuple[_Clusters, list[Link]]:
+    """Greedy single linkage over `links` (strongest first) under the hub guard."""
+    clusters = _Clusters(ids)
+    return clusters, [link for link in links if clusters.try_link(link)]
+
+
+def _into_digest(link: Link, digests: set[str]) -> bool:
+    partial = partial_region(link)
+    return bool(partial and partial[0] in digests)
 
 
 def _assign_family(group: list[Member], links: list[Link]) -> dict[str, Assignment]:
