@@ -7,9 +7,8 @@ names and time proximity together clear a threshold (translations get a small bo
 against stories told in other languages: the embedder scores them lower; sharing a day
 counts for less when many families share it, and not at all for text about something
 else), else it opens a story; stories the family bridges are merged when their
-centroids agree. Families
-still alone at the end get a second look at the stories that grew after them and at the
-stories of their own day.
+centroids agree. Families still alone at the end get a second look at the stories that
+grew after them and at the stories of their own day.
 
 Greedy assignment depends on the order families arrive in, so the order is made
 canonical: a batch is placed by date, then id, after all of it is indexed; and after an

@@ -286,10 +286,10 @@ def choose_original(group: list[Member], links: list[Link]) -> Member:
         credit = (member.id in credited) - (member.id in crediting)
         credit += any(_same_outlet(c, member) for c in member.credits)
         credit += bool(named[member.id] & keys[member.id])
-        date = _date_rank(member.id, spans)
+        dated = _date_rank(member.id, spans)
         return (
             credit,
-            date,
+            dated,
             member.dateline,
             languages[member.lang] if member.lang else 0,
             -(member.id in truncated),
