@@ -81,13 +81,18 @@ def classify(ev: dict) -> tuple[str, float]:
     if ev["cross_language"]:
         return _classify_cross_language(ev)
     probability = same_language_probability(ev)
-    overriding = _copied_link(ev) or _headline_link(ev)
+    overriding = _overriding(ev)
     if overriding:
         probability = max(probability, LINK_PROBABILITY)
     if probability < LINK_PROBABILITY or (_retold(ev) and not overriding):
         return UNRELATED, probability
     copied = ev["reworded"] < VERBATIM_MAX_REWORDED
     return (VERBATIM if copied else REWRITE), probability
+
+
+def _overriding(ev: dict) -> bool:
+    """Evidence that links a same-language pair whatever its score (and its rewording)."""
+    return _copied_link(ev) or _headline_link(ev)
 
 
 def _copied_link(ev: dict) -> bool:
@@ -152,7 +157,7 @@ def checks(ev: dict) -> list[str]:
            "headline or URL slug in common")
         + f" (links the pair when {HEADLINE_MIN_SAME_WORDS:.0%} of 3-grams are shared)",
     ]
-    if _retold(ev) and not (_copied_link(ev) or _headline_link(ev)):
+    if _retold(ev) and not _overriding(ev):
         found.append(
             f"fail: under {REWRITE_MIN_SAME_WORDS:.0%} of 3-grams shared and over "
             f"{REWRITE_MAX_REWORDED:.0%} of aligned words changed: retold, not rewritten"
