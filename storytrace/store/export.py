@@ -46,9 +46,9 @@ def page_rows(ws: Workspace) -> Iterator[dict]:
         columns += ["sp.story AS story", "s.narrative AS narrative"]
     else:
         columns += ["NULL AS story", "NULL AS narrative"]
-    month = "p.published_month" if "published_month" in ws.page_columns else "NULL"
+    month = ws.page_column("published_month", "p.")
     sql = (
-        f"SELECT p.id, p.url, p.outlet, p.lang, p.title, p.published, {month} AS published_month, "
+        f"SELECT p.id, p.url, p.outlet, p.lang, p.title, p.published, {month}, "
         "p.author, p.genre, "
         f"p.text, p.credits, p.source, {', '.join(columns)} FROM pages p {' '.join(joins)} "
         "ORDER BY p.seq"

@@ -151,6 +151,12 @@ class Workspace:
             self._page_columns = ", ".join(c for c in _PAGE_COLUMNS if c in present)
         return self._page_columns
 
+    def page_column(self, name: str, prefix: str = "") -> str:
+        """A page column for a SELECT list (`prefix` names the table alias, "p."), or
+        `NULL AS name` where this workspace lacks the column (see `page_columns`)."""
+        present = name in self.page_columns.split(", ")
+        return f"{prefix}{name}" if present else f"NULL AS {name}"
+
     def page_ids(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT id FROM pages ORDER BY seq")]
 

@@ -328,9 +328,9 @@ def page_summary(db: Database, page_id: str) -> dict | None:
 def page(db: Database, page_id: str, with_raw: bool = False) -> dict | None:
     """One page: clean text, metadata, and where it sits (family, story, actors, quotes)."""
     raw = ", raw" if with_raw else ""
-    month = "published_month" if "published_month" in db.ws.page_columns else "NULL"
+    month = db.ws.page_column("published_month")
     row = db.one(
-        f"SELECT id, url, source, raw_format, title, published, {month} AS published_month,"
+        f"SELECT id, url, source, raw_format, title, published, {month},"
         " author, outlet, lang, genre,"
         f" credits, site_name, text, meta, cleaned{raw} FROM pages WHERE id = ?",
         [page_id],
