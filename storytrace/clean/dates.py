@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 #: Month names (lowercase) of the languages we read most, including genitive forms.
 # fmt: off
@@ -171,11 +171,8 @@ def split_marker(raw: str) -> tuple[str | None, str | None, str]:
 
 def url_date(url: str | None) -> str | None:
     """The date written in a URL path: /2021/04/16/, /20200222/, -dec-23-2021, ..."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # "http://[broken": an unclosed IPv6 bracket
+    parts = _url_parts(url)
+    if parts is None:
         return None
     path = unquote(parts.path + ("?" + parts.query if parts.query else "")).lower()
     for pattern in _URL_PATTERNS:
@@ -189,15 +186,24 @@ def url_date(url: str | None) -> str | None:
     return None
 
 
+def _url_parts(url: str | None) -> SplitResult | None:
+    """The parts of a URL; None without one, or for one that cannot be split
+    ("http://[broken": an unclosed IPv6 bracket)."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 _URL_MONTH = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/")
 
 
 def url_month(url: str | None) -> str | None:
     """YYYY-MM of a URL path that gives a year and month but no day: /2024/08/slug."""
-    try:
-        match = _URL_MONTH.search(urlsplit(url).path if url else "")
-    except ValueError:  # "http://[broken": an unclosed IPv6 bracket
-        return None
+    parts = _url_parts(url)
+    match = _URL_MONTH.search(parts.path) if parts else None
     if not match or not 1 <= int(match["month"]) <= 12:
         return None
     return f"{match['year']}-{match['month']}"
