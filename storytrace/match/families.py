@@ -35,7 +35,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from storytrace.match.classify import REWRITE, TRANSLATION, VERBATIM
-from storytrace.match.headline import ascii_words, slug_words
+from storytrace.match.headline import ascii_words, last_segment, slug_words
 from storytrace.model import day_number
 
 #: A link is partial when the shorter page covers less than this share of the longer one
@@ -351,10 +351,7 @@ def _is_url_variant(url: str | None) -> bool:
 def _has_slug(url: str | None) -> bool:
     """Does the URL's last path segment carry words ("/lna-denies-haftar-...")? Canonical
     article URLs usually do; "/node/4652806" is a short alias of the same page."""
-    if not url:
-        return False
-    segment = url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-    return bool(re.search(r"[^\W\d_]{3,}[-_]", segment))
+    return bool(url and re.search(r"[^\W\d_]{3,}[-_]", last_segment(url)))
 
 
 def _weighted_degree(links: list[Link]) -> dict[str, float]:

@@ -27,11 +27,15 @@ def ascii_words(text: str) -> str:
     return " ".join(w for w in re.findall(r"[a-z]+", anyascii(text).lower()) if len(w) > 1)
 
 
+def last_segment(url: str | None) -> str:
+    """The last path segment of a URL, where an article's slug sits."""
+    return (url or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+
+
 def slug_words(url: str | None) -> str:
     """The words of a URL's last path segment, in ASCII ("/229607-bloomberg-ssha-..." ->
     "bloomberg ssha ...")."""
-    segment = (url or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-    segment = re.sub(r"\.[a-z0-9]{2,5}$", "", segment, flags=re.IGNORECASE)
+    segment = re.sub(r"\.[a-z0-9]{2,5}$", "", last_segment(url), flags=re.IGNORECASE)
     return ascii_words(unquote(segment))
 
 
