@@ -219,6 +219,11 @@ def shared_quotes(quotes: list[str], other: PageText) -> list[str]:
     return [quote for quote in quotes if quote in body]
 
 
+def cross_language(a: PageText, b: PageText) -> bool:
+    """Both languages known and different: the pair is compared by sentence vectors."""
+    return bool(a.lang and b.lang and a.lang != b.lang)
+
+
 def _same_headline(a: PageText, b: PageText) -> bool:
     """One long headline or URL slug on pages of two outlets. Within one outlet it is not
     evidence: a site whose pages all carry its name and motto as their title would have
@@ -232,7 +237,7 @@ def pair_evidence(a: PageText, b: PageText) -> dict:
     `aligned` is the share of the shorter page's sentences that have a partner in the
     other page; `same_words` the share of its word 3-grams found in the other page.
     """
-    cross = bool(a.lang and b.lang and a.lang != b.lang)
+    cross = cross_language(a, b)
     short, long_ = (a, b) if len(a.sentences) <= len(b.sentences) else (b, a)
     same_words, jaccard_ = gram_overlap(a.grams, b.grams)
     merged = 0

@@ -19,7 +19,12 @@ from storytrace.match import candidates as C
 from storytrace.match import text as T
 from storytrace.match.classify import UNRELATED, classify
 from storytrace.match.embed import from_blob, get_embedder, lead, normalised, to_blob
-from storytrace.match.evidence import PageText, embeddable_sentences, pair_evidence
+from storytrace.match.evidence import (
+    PageText,
+    cross_language,
+    embeddable_sentences,
+    pair_evidence,
+)
 from storytrace.match.families import (
     SECOND_LOOK,
     Link,
@@ -263,7 +268,7 @@ def _prepare(ws, pairs: set[tuple[str, str]], texts: dict[str, PageText], progre
 
 
 def _in_cross_pairs(pairs: set[tuple[str, str]], texts: dict[str, PageText]) -> set[str]:
-    return {i for a, b in pairs if _cross(texts[a], texts[b]) for i in (a, b)}
+    return {i for a, b in pairs if cross_language(texts[a], texts[b]) for i in (a, b)}
 
 
 def _body_pairs(ws, query: set[str]) -> set[tuple[str, str]]:
@@ -283,10 +288,6 @@ def _body_pairs(ws, query: set[str]) -> set[tuple[str, str]]:
     if not query_ids:
         return set()
     return set(C.neighbour_pairs(ids, matrix, langs, query_ids, caps=(0, C.BODY_NEIGHBOURS)))
-
-
-def _cross(a: PageText, b: PageText) -> bool:
-    return bool(a.lang and b.lang and a.lang != b.lang)
 
 
 def _lead_vectors(ws, ids: list[str]) -> dict[str, np.ndarray]:
